@@ -1,0 +1,166 @@
+"""The site configuration: a typed model whose options carry their defaults and help.
+
+``content/site.toml`` has one table per section below. Every option is
+optional; ``load_config`` reports every problem in the file at once (unknown
+keys, wrong types, values out of range), not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, raise_if
+
+CONFIG_PATH = Path("content") / "site.toml"
+
+
+def option(default: Any, help: str, *, minimum: float | None = None, choices: tuple = ()) -> Any:
+    """A config option: its default, the help shown in the docs, and its limits."""
+    meta = {"help": help, "minimum": minimum, "choices": choices}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    title: str = option("ontrack", "The site's name, shown in the header and in every package.")
+    description: str = option(
+        "Where vocational graduates go after they qualify.", "One sentence describing the site."
+    )
+    publisher: str = option("ontrack project", "Who publishes the site and its data.")
+    contact_email: str = option("", "Contact address shown in the data packages and the catalogue.")
+    base_url: str = option("", "Absolute URL the site is served from (for sitemap.xml and the catalogue).")
+    licence: str = option("CC-BY-4.0", "Licence of the published data.", choices=("CC-BY-4.0",))
+    data_version: str = option("1.0.0", "Version of the published data release, shown on every page.")
+    release_date: dt.date | None = option(
+        None, "Date of the data release; used for build dates unless SOURCE_DATE_EPOCH is set."
+    )
+    languages: list = option(["en"], "Languages of the site; the first is the default.")
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    package: str = option("datasets/demo", "Input data package, relative to the project folder.")
+    reference: str = option("datasets/reference", "Reference figures package (real published figures).")
+
+
+@dataclass(frozen=True)
+class DisclosureOptions:
+    rounding_base: int = option(5, "Published counts are rounded to the nearest multiple of this.", minimum=1)
+    min_base: int = option(25, "A rate whose base is under this is not published.", minimum=1)
+    min_n_statistic: int = option(30, "A median or mean computed from fewer values is not published.", minimum=1)
+    secondary: bool = option(True, "Hide further cells so that no hidden cell can be recovered by subtraction.")
+    group_rule: bool = option(False, "Also hide a rate whose numerator, or base minus numerator, is small.")
+    group_threshold: int = option(2, "The 'small' of the group rule: at most this many.", minimum=0)
+
+
+@dataclass(frozen=True)
+class IndicatorOptions:
+    pooled_cohorts: int = option(3, "How many of the latest cohorts are pooled for the headline figures.", minimum=1)
+    headline_months: int = option(12, "Observation point (months after graduation) of the headline figures.", minimum=1)
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteOptions = field(default_factory=SiteOptions)
+    data: DataOptions = field(default_factory=DataOptions)
+    disclosure: DisclosureOptions = field(default_factory=DisclosureOptions)
+    indicators: IndicatorOptions = field(default_factory=IndicatorOptions)
+
+
+SECTIONS = {f.name: f.type for f in fields(Config)}
+_SECTION_CLASSES = {
+    "site": SiteOptions,
+    "data": DataOptions,
+    "disclosure": DisclosureOptions,
+    "indicators": IndicatorOptions,
+}
+
+
+def _check_value(name: str, value: Any, default: Any, meta: dict) -> str | None:
+    """Why ``value`` is not acceptable for an option, or None when it is."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+        kind = "true or false"
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        kind = "a whole number"
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        kind = "a non-empty list of strings"
+    elif name == "release_date":
+        ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        kind = "a date such as 2026-06-30"
+    else:
+        ok = isinstance(value, str)
+        kind = "a string"
+    if not ok:
+        return f"must be {kind}, not {value!r}"
+    if meta["minimum"] is not None and value < meta["minimum"]:
+        return f"must be at least {meta['minimum']}, not {value}"
+    if meta["choices"] and value not in meta["choices"]:
+        return f"must be one of {', '.join(meta['choices'])}, not {value!r}"
+    return None
+
+
+def parse_config(raw: dict, file: str) -> Config:
+    """Turn the parsed TOML into a ``Config``, reporting every problem at once."""
+    problems: list[Problem] = []
+    sections: dict[str, Any] = {}
+    for key in sorted(set(raw) - set(_SECTION_CLASSES)):
+        problems.append(Problem(file, None, key, "unknown-section", f"unknown section [{key}]"))
+    for section, cls in _SECTION_CLASSES.items():
+        table = raw.get(section, {})
+        if not isinstance(table, dict):
+            problems.append(Problem(file, None, section, "type", f"[{section}] must be a table"))
+            continue
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for key in sorted(set(table) - set(known)):
+            problems.append(Problem(file, None, f"{section}.{key}", "unknown-option", "unknown option"))
+        for name, f in known.items():
+            if name not in table:
+                continue
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            why = _check_value(name, table[name], default, f.metadata)
+            if why:
+                problems.append(Problem(file, None, f"{section}.{name}", "type", why))
+            else:
+                values[name] = table[name]
+        sections[section] = cls(**values)
+    raise_if(problems)
+    return Config(**sections)
+
+
+def load_config(project: Path) -> Config:
+    """Read ``content/site.toml`` from the project folder (defaults if it is absent)."""
+    path = project / CONFIG_PATH
+    file = str(CONFIG_PATH)
+    if not path.exists():
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise_if([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")])
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's TOMLDecodeError has no line attribute; its text says "(at line N, column M)".
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
+        raise_if([Problem(file, line, None, "toml", f"not valid TOML: {exc}")])
+    return parse_config(raw, file)
+
+
+def documented_options() -> list[tuple[str, Any, str]]:
+    """Every option as (section.name, default, help): the schema is the documentation."""
+    rows = []
+    for section, cls in _SECTION_CLASSES.items():
+        for f in fields(cls):
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            rows.append((f"{section}.{f.name}", default, f.metadata["help"]))
+    return rows

@@ -1,0 +1,1 @@
+"""Reading the inputs: the input data package and the content files."""

@@ -1,0 +1,286 @@
+"""Read the content files: Markdown with YAML front matter.
+
+``content/countries/<geo>.md`` are the context-study profiles,
+``content/guide/*.md`` the implementation guide's chapters and
+``content/pages/*.md`` the site's own pages. Front matter is checked against a
+small schema here, with every problem located by file, line and key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..codelists import geo_codes
+from ..errors import Problem, raise_if
+
+STATUSES = ("Design", "Pilot", "Implementation", "Completed")
+_FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    year: int
+    status: str
+    cedefop_id: int | None
+
+
+@dataclass(frozen=True)
+class NationalFigure:
+    indicator: str
+    cohort: str
+    value: float
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    geo: str
+    name: str
+    system_name: str
+    timeline: tuple[TimelineEntry, ...]
+    bodies: tuple[str, ...]
+    data_source_type: str
+    data_source_details: tuple[str, ...]
+    time_points_months: tuple[int, ...]
+    coverage: tuple[str, ...]
+    indicators: tuple[str, ...]
+    figures: tuple[NationalFigure, ...]
+    cedefop_ids: tuple[int, ...]
+    sources: tuple[str, ...]
+    confidence: str
+    last_reviewed: dt.date
+    body: str
+    path: str
+
+    @property
+    def current_status(self) -> str:
+        """The latest status in the timeline, or '' when the country has none recorded."""
+        return self.timeline[-1].status if self.timeline else ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A guide chapter or a site page."""
+
+    slug: str
+    title: str
+    summary: str
+    order: int
+    body: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Content:
+    countries: tuple[CountryProfile, ...]
+    guide: tuple[Document, ...]
+    pages: dict[str, Document]
+
+
+def split_front_matter(text: str, file: str) -> tuple[dict, str, int]:
+    """(front matter, body, line where the body starts); problems raise InputError."""
+    found = _FRONT.match(text)
+    if not found:
+        raise_if([Problem(file, 1, None, "front-matter", "must start with YAML front matter between --- lines")])
+    try:
+        meta = yaml.safe_load(found.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise_if([Problem(file, line, None, "yaml", f"front matter is not valid YAML: {problem}")])
+    if not isinstance(meta, dict):
+        raise_if([Problem(file, 2, None, "front-matter", "front matter must be a mapping of keys to values")])
+    body_line = found.group(1).count("\n") + 3
+    return meta, found.group(2), body_line
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each top-level front matter key, to point problems at it."""
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = re.match(r"^([A-Za-z_][\w-]*):", line)
+        if m and m.group(1) not in lines:
+            lines[m.group(1)] = number
+        if number > 1 and line.strip() == "---":
+            break
+    return lines
+
+
+class _Checker:
+    """Collects front matter problems for one file."""
+
+    def __init__(self, file: str, text: str, meta: dict):
+        self.file, self.meta, self.lines, self.problems = file, meta, _key_lines(text), []
+
+    def bad(self, key: str, message: str, code: str = "front-matter") -> None:
+        self.problems.append(Problem(self.file, self.lines.get(key.split(".")[0]), key, code, message))
+
+    def get(self, key: str, kind, required: bool = True, default=None):
+        if key not in self.meta:
+            if required:
+                self.bad(key, "is required", "missing-key")
+            return default
+        value = self.meta[key]
+        if value is None and not required:
+            return default
+        if not _is(value, kind):
+            self.bad(key, f"must be {_kind_name(kind)}, not {value!r}")
+            return default
+        return value
+
+    def strings(self, key: str, required: bool = True) -> tuple[str, ...]:
+        value = self.get(key, list, required, [])
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            self.bad(key, "must be a list of non-empty strings")
+            return ()
+        return tuple(value)
+
+
+def _is(value, kind) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind is str:
+        return isinstance(value, str) and bool(value.strip())
+    return isinstance(value, kind)
+
+
+def _kind_name(kind) -> str:
+    return {int: "a whole number", str: "a non-empty string", list: "a list", dict: "a mapping",
+            dt.date: "a date (YYYY-MM-DD)"}.get(kind, kind.__name__)
+
+
+def is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+
+
+COUNTRY_KEYS = ("geo", "name", "system_name", "timeline", "bodies", "data_sources", "time_points_months",
+                "coverage", "indicators", "figures", "cedefop_ids", "related_cedefop_entries", "sources",
+                "confidence", "last_reviewed")
+
+
+def parse_country(text: str, file: str) -> CountryProfile:
+    meta, body, _ = split_front_matter(text, file)
+    c = _Checker(file, text, meta)
+    for key in sorted(set(meta) - set(COUNTRY_KEYS)):
+        c.bad(key, "unknown key", "unknown-key")
+    geo = c.get("geo", str, default="")
+    if geo and geo not in geo_codes():
+        c.bad("geo", f"{geo!r} is not a known geo code")
+    expected = Path(file).stem
+    if geo and geo != expected:
+        c.bad("geo", f"{geo!r} does not match the file name {expected}.md")
+    timeline = []
+    for i, entry in enumerate(c.get("timeline", list, default=[])):
+        where = f"timeline[{i}]"
+        if not isinstance(entry, dict):
+            c.bad(where, "must be a mapping with year and status")
+            continue
+        year, status, cid = entry.get("year"), entry.get("status"), entry.get("cedefop_id")
+        if not _is(year, int) or not 2000 <= year <= 2100:
+            c.bad(f"{where}.year", f"must be a year, not {year!r}")
+        if status not in STATUSES:
+            c.bad(f"{where}.status", f"must be one of {', '.join(STATUSES)}, not {status!r}")
+        if cid is not None and not _is(cid, int):
+            c.bad(f"{where}.cedefop_id", f"must be a whole number, not {cid!r}")
+        timeline.append(TimelineEntry(year, status, cid))
+    # A year may appear twice when two measures overlap (Bulgaria, 2020), never twice for one measure.
+    keys = [(t.year, t.cedefop_id) for t in timeline]
+    if all(isinstance(t.year, int) for t in timeline) and (
+        [t.year for t in timeline] != sorted(t.year for t in timeline) or len(set(keys)) != len(keys)
+    ):
+        c.bad("timeline", "entries must be in year order, each year once per Cedefop measure")
+    sources_meta = c.get("data_sources", dict, default={})
+    figures = []
+    for i, fig in enumerate(c.get("figures", list, default=[])):
+        if not isinstance(fig, dict) or not _is(fig.get("indicator"), str) or not _is(fig.get("value"), (int, float)):
+            c.bad(f"figures[{i}]", "must have an indicator (text) and a value (number)")
+            continue
+        figures.append(NationalFigure(fig["indicator"], str(fig.get("cohort", "")), float(fig["value"])))
+    points = c.get("time_points_months", list, default=[])
+    if not all(_is(p, int) and 0 < p <= 120 for p in points):
+        c.bad("time_points_months", "must be a list of months between 1 and 120")
+    ids = c.get("cedefop_ids", list, default=[])
+    if not all(_is(i, int) for i in ids):
+        c.bad("cedefop_ids", "must be a list of whole numbers")
+    sources = c.strings("sources")
+    for url in sources:
+        if not is_web_url(url):
+            c.bad("sources", f"{url!r} is not a well-formed http(s) URL")
+    if not sources:
+        c.bad("sources", "at least one source is required")
+    confidence = c.get("confidence", str, default="")
+    if confidence and confidence not in ("high", "medium", "low"):
+        c.bad("confidence", f"must be high, medium or low, not {confidence!r}")
+    c.get("related_cedefop_entries", list, required=False)
+    reviewed = c.get("last_reviewed", dt.date, default=dt.date(1970, 1, 1))
+    if not body.strip():
+        c.bad("body", "the profile has no text after the front matter", "empty-body")
+    profile = CountryProfile(
+        geo=geo, name=c.get("name", str, default=geo), system_name=c.get("system_name", str, required=False) or "",
+        timeline=tuple(timeline), bodies=c.strings("bodies"),
+        data_source_type=str(sources_meta.get("type", "")) if isinstance(sources_meta, dict) else "",
+        data_source_details=tuple(str(d) for d in sources_meta.get("details", []) or []) if isinstance(sources_meta, dict) else (),
+        time_points_months=tuple(points), coverage=c.strings("coverage"), indicators=c.strings("indicators"),
+        figures=tuple(figures), cedefop_ids=tuple(ids), sources=sources, confidence=confidence,
+        last_reviewed=reviewed, body=body, path=file,
+    )
+    raise_if(c.problems)
+    return profile
+
+
+def parse_document(text: str, file: str, *, needs_order: bool) -> Document:
+    meta, body, _ = split_front_matter(text, file)
+    c = _Checker(file, text, meta)
+    title = c.get("title", str, default="")
+    summary = c.get("summary", str, required=False, default="")
+    order = c.get("order", int, required=needs_order, default=0)
+    if not body.strip():
+        c.bad("body", "the page has no text after the front matter", "empty-body")
+    raise_if(c.problems)
+    slug = re.sub(r"^\d+-", "", Path(file).stem)
+    return Document(slug=slug, title=title, summary=summary, order=order, body=body, path=file)
+
+
+def _read(path: Path, file: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise_if([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")])
+
+
+def load_content(project: Path) -> Content:
+    """Every content file, with every problem in every file reported at once."""
+    from ..errors import InputError
+
+    problems: list[Problem] = []
+    countries, guide, pages = [], [], {}
+    root = project / "content"
+    for kind in ("countries", "guide", "pages"):
+        for path in sorted((root / kind).glob("*.md")):
+            file = str(path.relative_to(project))
+            try:
+                text = _read(path, file)
+                if kind == "countries":
+                    countries.append(parse_country(text, file))
+                elif kind == "guide":
+                    guide.append(parse_document(text, file, needs_order=True))
+                else:
+                    doc = parse_document(text, file, needs_order=False)
+                    pages[doc.slug] = doc
+            except InputError as exc:
+                problems += exc.problems
+    orders = [d.order for d in guide]
+    for d in guide:
+        if orders.count(d.order) > 1:
+            problems.append(Problem(d.path, None, "order", "duplicate-order", f"another chapter also has order {d.order}"))
+    raise_if(problems)
+    return Content(tuple(sorted(countries, key=lambda c: c.geo)), tuple(sorted(guide, key=lambda d: d.order)), pages)

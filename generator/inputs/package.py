@@ -1,0 +1,199 @@
+"""Read and check the input data package (``datasets/<name>/datapackage.json``).
+
+The package names three resources: ``programmes`` and ``providers`` (code
+lists) and ``graduates`` (record-level observations), as CSV or Parquet. They
+are checked against the project's canonical Table Schemas, not against
+whatever schema the package declares: a package cannot widen what is accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem, raise_if
+from ..schemas import INPUT_RESOURCES, table_schema
+from ..validate import (
+    Report,
+    check_fields,
+    check_foreign_key,
+    check_graduate_rules,
+    check_header,
+    check_primary_key,
+)
+
+PACKAGE_FILE = "datapackage.json"
+
+#: Categorical columns of the graduates table, stored as pandas categories to keep memory low.
+_CATEGORIES = ("geo", "programme_code", "provider_code", "source", "contact", "sex", "lm_status",
+               "employment_type", "work_regime", "nace_section", "job_related", "currency")
+
+
+@dataclass(frozen=True)
+class InputPackage:
+    """The checked, typed input tables. Record level: never handed to render or publish."""
+
+    name: str
+    title: str
+    programmes: pd.DataFrame
+    providers: pd.DataFrame
+    graduates: pd.DataFrame
+
+
+def _relative(path: Path, project: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(project.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_descriptor(folder: Path, project: Path) -> tuple[dict, str]:
+    """The package descriptor as a dict, with every structural problem reported."""
+    path = folder / PACKAGE_FILE
+    file = _relative(path, project)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, "missing-file", "the input data package has no datapackage.json")])
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(file, exc.lineno, None, "json", f"not valid JSON: {exc.msg}")]) from None
+    problems = []
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise InputError([Problem(file, None, "resources", "descriptor", "must be an object with a list of resources")])
+    names = [r.get("name") for r in descriptor["resources"] if isinstance(r, dict)]
+    for name in INPUT_RESOURCES:
+        if name not in names:
+            problems.append(Problem(file, None, "resources", "missing-resource", f"no resource named {name!r}"))
+    raise_if(problems)
+    return descriptor, file
+
+
+def _resource_path(folder: Path, resource: dict, file: str, problems: list[Problem]) -> Path | None:
+    path = resource.get("path")
+    where = f"resources.{resource.get('name')}.path"
+    if not isinstance(path, str) or not path:
+        problems.append(Problem(file, None, where, "path", "must be a relative file path"))
+        return None
+    target = (folder / path).resolve()
+    if Path(path).is_absolute() or not target.is_relative_to(folder.resolve()):
+        problems.append(Problem(file, None, where, "path", f"{path!r} points outside the package folder"))
+        return None
+    if not target.is_file():
+        problems.append(Problem(file, None, where, "missing-file", f"{path!r} does not exist"))
+        return None
+    return target
+
+
+def _declared_schema_problems(resource: dict, file: str) -> list[Problem]:
+    """A declared schema must list exactly the canonical fields, so the package says what it holds."""
+    schema = resource.get("schema")
+    name = resource["name"]
+    if schema is None or isinstance(schema, str):
+        return []  # a schema by reference is read from the canonical copy
+    declared = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
+    canonical = [f["name"] for f in table_schema(name)["fields"]]
+    extra = [d for d in declared if d not in canonical]
+    return [Problem(file, None, f"resources.{name}.schema", "schema-field",
+                    f"field {d!r} is not in ontrack's {name} schema") for d in extra]
+
+
+def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
+    """Read a CSV or Parquet resource as text columns, ready for the schema checks."""
+    if fmt == "parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many types for a broken file
+            raise InputError([Problem(file, None, None, "parquet", f"cannot be read as Parquet: {exc}")]) from None
+        return frame.astype("string").fillna("").astype(object)
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(b"\xef\xbb\xbf"):
+        raise InputError([Problem(file, 1, None, "bom",
+                                  "starts with a byte-order mark; save it as UTF-8 without BOM")])
+    if not head:
+        raise InputError([Problem(file, None, None, "empty-file", "the file is empty; a header row is required")])
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
+                            quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, None, None, "encoding",
+                                  f"not valid UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start})")]) from None
+    except pd.errors.ParserError as exc:
+        raise InputError([Problem(file, _line_of(str(exc)), None, "csv", f"malformed CSV: {exc}".strip())]) from None
+    except pd.errors.EmptyDataError:
+        raise InputError([Problem(file, None, None, "empty-file", "the file is empty; a header row is required")]) from None
+    return frame
+
+
+def _line_of(message: str) -> int | None:
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else None
+
+
+def load_input_package(folder: Path, project: Path) -> InputPackage:
+    """Read and check the whole input package, reporting every problem at once."""
+    descriptor, file = read_descriptor(folder, project)
+    resources = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and "name" in r}
+    problems: list[Problem] = []
+    raw: dict[str, tuple[pd.DataFrame, str]] = {}
+    for name in INPUT_RESOURCES:
+        resource = resources[name]
+        problems += _declared_schema_problems(resource, file)
+        path = _resource_path(folder, resource, file, problems)
+        if path is None:
+            continue
+        fmt = resource.get("format") or path.suffix.lstrip(".").lower()
+        table_file = _relative(path, project)
+        try:
+            raw[name] = (read_table(path, table_file, fmt), table_file)
+        except InputError as exc:
+            problems += exc.problems
+    raise_if(problems)
+
+    report = Report()
+    typed: dict[str, pd.DataFrame] = {}
+    for name in INPUT_RESOURCES:
+        frame, table_file = raw[name]
+        schema = table_schema(name)
+        if check_header(list(frame.columns), schema, table_file, report):
+            typed[name] = check_fields(frame, schema, table_file, report)
+            check_primary_key(typed[name], schema, table_file, report)
+    if set(typed) == set(INPUT_RESOURCES):
+        grads, grad_file = typed["graduates"], raw["graduates"][1]
+        for key in table_schema("graduates")["foreignKeys"]:
+            target = key["reference"]["resource"]
+            check_foreign_key(grads, key["fields"], typed[target][key["reference"]["fields"]],
+                              raw[target][1], grad_file, report)
+        check_graduate_rules(grads, typed["programmes"], grad_file, report)
+    if report:
+        raise InputError(report.sorted(), uncounted=report.uncounted)
+    return InputPackage(
+        name=str(descriptor.get("name", folder.name)),
+        title=str(descriptor.get("title", folder.name)),
+        programmes=typed["programmes"],
+        providers=typed["providers"],
+        graduates=_compact(typed["graduates"]),
+    )
+
+
+def _compact(graduates: pd.DataFrame) -> pd.DataFrame:
+    """Store codes as categories and numbers in small types: a national extract must fit in memory."""
+    out = graduates.copy()
+    for name in _CATEGORIES:
+        if name in out:
+            out[name] = out[name].astype("category")
+    for name in ("cohort_year", "months_after", "months_employed"):
+        if name in out:
+            out[name] = out[name].astype("Int16")
+    if "earnings_month" in out:
+        out["earnings_month"] = out["earnings_month"].astype("float64")
+    if "in_education" in out:
+        out["in_education"] = out["in_education"].astype("boolean")
+    return out

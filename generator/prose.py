@@ -1,0 +1,37 @@
+"""Markdown to safe HTML: the one way content text becomes markup.
+
+Markdown may contain raw HTML; whatever it produces is cleaned with nh3 against
+an allow-list, so a content file can never inject a script, an event handler
+or a ``javascript:`` link into a page or the guide PDF.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
+         "hr", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+         "caption"}
+_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"},
+               "td": {"colspan", "rowspan"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "ol": {"start"}}
+_EXTENSIONS = ["tables", "sane_lists", "smarty", "toc", "attr_list", "def_list", "footnotes"]
+
+
+def markdown_to_html(text: str, *, shift_headings: int = 0) -> str:
+    """Render Markdown and sanitise the result; ``shift_headings`` moves h2 to h(2+n)."""
+    converter = markdown.Markdown(extensions=_EXTENSIONS, extension_configs={"toc": {"permalink": False},
+                                                                          "smarty": {"smart_angled_quotes": False}},
+                                  output_format="html")
+    html = converter.convert(text)
+    if shift_headings:
+        html = re.sub(r"<(/?)h([1-6])", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift_headings)}", html)
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer", strip_comments=True)
+
+
+def headings(html: str) -> list[tuple[str, str]]:
+    """(id, text) of each h2 in rendered HTML, for a table of contents."""
+    return [(m.group(1), re.sub(r"<[^>]+>", "", m.group(2))) for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', html)]

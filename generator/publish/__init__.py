@@ -1,0 +1,1 @@
+"""Open data: Frictionless data packages built from the disclosure-checked tables."""

@@ -1,0 +1,157 @@
+"""Staged, guarded, atomic writing of the output tree.
+
+Every file of a build is gathered in memory first (``OutputFiles``). Then the
+whole tree is written to a staging folder beside the output, checked, and
+swapped into place with one atomic exchange of the two folders (Linux
+``renameat2(RENAME_EXCHANGE)``; two renames elsewhere). A build that fails or
+is killed at any moment leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError
+
+#: Written into every output so that ontrack only ever replaces a folder it made.
+MARKER = ".ontrack-build"
+#: Keeps the built site out of git when the output is inside a repository.
+GITIGNORE = b"*\n"
+
+
+class OutputFiles:
+    """The files of one build, by relative POSIX path; refuses duplicates and escapes."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes | str) -> None:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path or "\x00" in path:
+            raise BuildError(f"refusing to write {path!r}: it would land outside the output folder")
+        key = str(pure)
+        if key in self._files:
+            raise BuildError(f"two parts of the build both write {key}")
+        self._files[key] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def update(self, files: dict[str, bytes]) -> None:
+        for path in sorted(files):
+            self.add(path, files[path])
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._files
+
+    def __getitem__(self, path: str) -> bytes:
+        return self._files[path]
+
+    def __iter__(self):
+        return iter(sorted(self._files))
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def items(self):
+        return sorted(self._files.items())
+
+
+def _libc_exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _check_target(output: Path, project: Path | None) -> None:
+    """Refuse to replace a folder ontrack did not make, or one holding the project."""
+    resolved = output.resolve()
+    if project is not None and (resolved == project.resolve() or project.resolve().is_relative_to(resolved)):
+        raise BuildError(f"the output folder {output} would contain the project itself; choose another")
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise BuildError(f"refusing to use {output} as the output folder")
+    if output.exists():
+        if not output.is_dir():
+            raise BuildError(f"{output} exists and is not a folder")
+        entries = {p.name for p in output.iterdir()}
+        if entries and MARKER not in entries and entries != {".gitignore"}:
+            raise BuildError(f"{output} is not empty and was not made by ontrack; refusing to replace it")
+
+
+class BuildLock:
+    """An exclusive lock beside the output: two builds never write the same output at once."""
+
+    def __init__(self, output: Path):
+        self.path = output.parent / f".{output.name}.lock"
+        self._fd: int | None = None
+
+    def __enter__(self) -> BuildLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise BuildError(f"another ontrack build is writing {self.path.parent / self.path.name[1:-5]}; "
+                             "wait for it to finish and try again") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+
+
+def write_output(files: OutputFiles, output: Path, *, project: Path | None = None, mtime: float | None = None,
+                 check: Callable[[Path], None] | None = None) -> None:
+    """Write ``files`` to a staging folder, run ``check`` on it, then swap it in for ``output``."""
+    _check_target(output, project)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with BuildLock(output):
+        staging = output.parent / f".{output.name}.staging"
+        previous = output.parent / f".{output.name}.previous"
+        for leftover in (staging, previous):  # from a build that was killed
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        staging.mkdir()
+        try:
+            for path, data in files.items():
+                target = staging / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            (staging / MARKER).write_bytes(b"This folder is made by ontrack build; it is replaced on each build.\n")
+            (staging / ".gitignore").write_bytes(GITIGNORE)
+            if mtime is not None:
+                for path in sorted(staging.rglob("*"), reverse=True):
+                    os.utime(path, (mtime, mtime))
+            if check is not None:
+                check(staging)
+            if output.exists():
+                if not _libc_exchange(staging, output):
+                    os.rename(output, previous)
+                    os.rename(staging, output)
+                    shutil.rmtree(previous)
+                    return
+                shutil.rmtree(staging)
+            else:
+                os.rename(staging, output)
+        except BaseException:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+            raise

@@ -1,0 +1,129 @@
+"""Checks on the implementation guide (content/guide) and the site pages (content/pages).
+
+Only PyYAML and the standard library are used, so these tests run before the
+generator package is importable.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "content" / "guide"
+PAGES = ROOT / "content" / "pages"
+
+GUIDE_FILE = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+SITE_PAGES = ("about.md", "methodology.md", "accessibility.md", "privacy.md")
+TEMPLATE_HEADINGS = {
+    "questionnaire": re.compile(r"^##\s+Core questionnaire\s*$", re.M | re.I),
+    "checklist": re.compile(r"^##\s+Data-sharing agreement checklist\s*$", re.M | re.I),
+    "calendar": re.compile(r"^##\s+Yearly tracking calendar\s*$", re.M | re.I),
+}
+PLACEHOLDERS = re.compile(r"\bTODO\b|\bTBD\b|lorem\s+ipsum", re.I)
+RAW_EMBEDS = re.compile(r"<\s*(script|iframe)\b", re.I)
+MIN_CHAPTERS = 8
+MIN_BODY_WORDS = 400
+
+
+def split_front_matter(path: Path) -> tuple[dict, str]:
+    """The YAML front matter (between the first two '---' lines) and the body."""
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", text, re.S)
+    assert match, f"{path.name}: no front matter between '---' lines at the top"
+    meta = yaml.safe_load(match.group(1))
+    assert isinstance(meta, dict), f"{path.name}: front matter is not a mapping"
+    return meta, match.group(2)
+
+
+def words(markdown: str) -> int:
+    """Words of prose, ignoring fenced code blocks."""
+    prose = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    return len(re.findall(r"[^\W\d_][\w'’-]*", prose))
+
+
+def guide_files() -> list[Path]:
+    return sorted(p for p in GUIDE.glob("*.md"))
+
+
+def all_content_files() -> list[Path]:
+    return guide_files() + sorted(PAGES.glob("*.md"))
+
+
+def test_guide_has_enough_chapters():
+    files = guide_files()
+    assert len(files) >= MIN_CHAPTERS, f"only {len(files)} guide chapters"
+
+
+@pytest.mark.parametrize("path", guide_files(), ids=lambda p: p.name)
+def test_guide_file_name_is_numbered(path: Path):
+    assert GUIDE_FILE.match(path.name), f"{path.name}: expected NN-slug.md"
+
+
+@pytest.mark.parametrize("path", guide_files(), ids=lambda p: p.name)
+def test_guide_front_matter(path: Path):
+    meta, _ = split_front_matter(path)
+    assert isinstance(meta.get("title"), str) and meta["title"].strip(), "title must be a non-empty string"
+    order = meta.get("order")
+    assert isinstance(order, int) and not isinstance(order, bool), "order must be an integer"
+    assert isinstance(meta.get("summary"), str) and meta["summary"].strip(), "summary must be a non-empty string"
+
+
+def test_guide_orders_are_unique():
+    orders = [split_front_matter(p)[0].get("order") for p in guide_files()]
+    duplicates = sorted({o for o in orders if orders.count(o) > 1})
+    assert not duplicates, f"order values used more than once: {duplicates}"
+
+
+def test_guide_order_follows_file_numbers():
+    files = guide_files()
+    by_order = sorted(files, key=lambda p: split_front_matter(p)[0]["order"])
+    assert by_order == files, "the order in front matter should match the file numbering"
+
+
+@pytest.mark.parametrize("path", guide_files(), ids=lambda p: p.name)
+def test_guide_body_is_substantial(path: Path):
+    _, body = split_front_matter(path)
+    count = words(body)
+    assert count >= MIN_BODY_WORDS, f"{path.name}: body has {count} words, at least {MIN_BODY_WORDS} expected"
+
+
+@pytest.mark.parametrize("path", guide_files(), ids=lambda p: p.name)
+def test_guide_headings_start_at_level_two(path: Path):
+    _, body = split_front_matter(path)
+    prose = re.sub(r"```.*?```", " ", body, flags=re.S)
+    assert not re.search(r"^#\s", prose, re.M), "the title comes from front matter; body headings start at ##"
+    assert re.search(r"^##\s", prose, re.M), "the body should have at least one ## heading"
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_HEADINGS))
+def test_template_exists(name: str):
+    pattern = TEMPLATE_HEADINGS[name]
+    found = [p.name for p in guide_files() if pattern.search(split_front_matter(p)[1])]
+    assert found, f"no guide chapter has the {name} template heading ({pattern.pattern})"
+
+
+@pytest.mark.parametrize("name", SITE_PAGES)
+def test_site_page_exists_with_title(name: str):
+    path = PAGES / name
+    assert path.is_file(), f"content/pages/{name} is missing"
+    meta, body = split_front_matter(path)
+    assert isinstance(meta.get("title"), str) and meta["title"].strip(), "title must be a non-empty string"
+    assert isinstance(meta.get("summary"), str) and meta["summary"].strip(), "summary must be a non-empty string"
+    assert body.strip(), "page body is empty"
+
+
+@pytest.mark.parametrize("path", all_content_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_placeholder_text(path: Path):
+    text = path.read_text(encoding="utf-8")
+    found = PLACEHOLDERS.findall(text)
+    assert not found, f"{path.name}: placeholder text {found}"
+
+
+@pytest.mark.parametrize("path", all_content_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_script_or_iframe(path: Path):
+    text = path.read_text(encoding="utf-8")
+    assert not RAW_EMBEDS.search(text), f"{path.name}: raw <script> or <iframe> found"
