@@ -55,21 +55,52 @@ LON0, LAT0 = 10.0, 52.0
 #: Width of the viewBox in user units; the height follows from the window.
 VIEW_WIDTH = 1000.0
 
-#: The window, as geographic points that must be just inside each edge of the
-#: (projected, rectangular) frame: west, east, north, south.
-#: West: the west tip of Iceland; east: 45E on the latitude of Moscow-ish;
-#: north: the North Cape; south: the Canaries / Crete / Cyprus.
-WINDOW_WEST = (-25.0, 65.0)
-WINDOW_EAST = (45.0, 52.0)
-WINDOW_NORTH = (25.0, 71.5)
-WINDOW_SOUTH = (20.0, 34.0)
-WINDOW_MARGIN = 0.012  # fraction of the width added around the window
+#: The frame is the smallest rectangle (in projected coordinates) around
+#: these points, plus a margin: Iceland's west cape, Portugal's Cabo de Sao
+#: Vicente, the North Cape, Cyprus's Cape Andreas and Gavdos south of Crete,
+#: and 45E on 52N in the east (Russia, Belarus and Ukraine as context).
+MUST_SHOW = (
+    (-24.5, 65.0),
+    (-9.5, 38.8),
+    (-9.0, 37.0),
+    (25.8, 71.2),
+    (34.6, 35.6),
+    (24.1, 34.8),
+    (45.0, 52.0),
+)
+WINDOW_MARGIN = 0.02  # fraction of the width added around the window
+
+#: Islands far outside the frame, drawn in boxes in the open Atlantic west of
+#: the Bay of Biscay, each with its own projection centred on it (so the
+#: Azores are not skewed) at INSET_SCALE times the map's scale, and kept in
+#: their country's path so they take its colour. (name, geo code, test on a
+#: polygon's first point (lon, lat), row of the layout).
+INSETS = (
+    ("Açores", "PT", lambda lon, lat: lon < -24.0, 0),
+    ("Madeira", "PT", lambda lon, lat: lon < -15.0 and lat < 34.0, 1),
+    ("Canarias", "ES", lambda lon, lat: lat < 30.0, 1),
+)
+#: Top-left corner of the inset layout in viewBox units: in the Atlantic
+#: south of Ireland, west of Brittany, north of Galicia.
+INSET_ORIGIN = (6.0, 532.0)
+INSET_SCALE = 0.8
+INSET_PADDING = 4.0
+INSET_MIN_SIZE = 24.0  # a box is at least this wide and tall
+INSET_GAP = 4.0
+INSET_LABEL_HEIGHT = 9.0
+INSET_LABEL_CHAR = 4.4  # width of one character of the 7.5-unit label
 
 #: Douglas-Peucker tolerance in viewBox units (about 0.6 px at 1000 px wide).
 SIMPLIFY_TOLERANCE = 0.55
 #: Rings whose area (in square units) is below this are dropped, except a
 #: country's largest ring, which is always kept (Malta, Liechtenstein...).
 MIN_RING_AREA = 1.5
+
+#: EU, EFTA and UK countries smaller than this (square units, all rings
+#: together) also get a circle marker, so they can be seen, hovered and
+#: clicked (Malta, Liechtenstein): {code: [cx, cy, r]} in the output.
+MARKER_MAX_AREA = 60.0
+MARKER_RADIUS = 5.5
 
 #: Eurostat's geo codes that differ from ISO 3166-1 alpha-2.
 EUROSTAT_CODES = {"GR": "EL", "GB": "UK"}
@@ -177,11 +208,11 @@ def merge_rings(rings: list[list[int]], qarcs: list[list[tuple[int, int]]]) -> l
 # --------------------------------------------------------------------------
 
 
-def laea(lon: float, lat: float) -> Point:
+def laea(lon: float, lat: float, lon0: float = LON0, lat0: float = LAT0) -> Point:
     """Spherical Lambert azimuthal equal-area, unit sphere, y up."""
-    lam = math.radians(lon - LON0)
+    lam = math.radians(lon - lon0)
     phi = math.radians(lat)
-    phi0 = math.radians(LAT0)
+    phi0 = math.radians(lat0)
     cos_c = math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(lam)
     k = math.sqrt(2.0 / max(1.0 + cos_c, 1e-12))
     x = k * math.cos(phi) * math.sin(lam)
@@ -193,10 +224,8 @@ class Frame:
     """Maps projected coordinates to viewBox units (y down)."""
 
     def __init__(self) -> None:
-        west = laea(*WINDOW_WEST)[0]
-        east = laea(*WINDOW_EAST)[0]
-        north = laea(*WINDOW_NORTH)[1]
-        south = laea(*WINDOW_SOUTH)[1]
+        xs, ys = zip(*(laea(lon, lat) for lon, lat in MUST_SHOW))
+        west, east, north, south = min(xs), max(xs), max(ys), min(ys)
         margin = (east - west) * WINDOW_MARGIN
         self.x0 = west - margin
         self.y0 = north + margin
@@ -365,22 +394,94 @@ def build(atlas_dir: Path) -> dict:
             pts.extend(seg if not pts else seg[1:])
         return pts
 
-    margin = 2.0  # clip a little outside the frame so border strokes stay out of view
-    box = (-margin, -margin, frame.width + margin, frame.height + margin)
-    paths: dict[str, str] = {}
+    def lonlat(arc: int) -> tuple[float, float]:
+        x, y = qarcs[arc][0] if arc >= 0 else qarcs[~arc][-1]
+        return x * sx + tx, y * sy + ty
+
+    # Take the inset islands out of their countries' polygons.
+    inset_polygons: list[list[list[list[int]]]] = []
+    for name, code, test, _row in INSETS:
+        chosen = [poly for poly in countries[code] if test(*lonlat(poly[0][0]))]
+        if not chosen:
+            raise SystemExit(f"inset {name}: no polygon of {code} matched")
+        countries[code] = [poly for poly in countries[code] if poly not in chosen]
+        inset_polygons.append(chosen)
+
+    box = (0.0, 0.0, frame.width, frame.height)
+    rings_by_code: dict[str, list[list[Point]]] = {}
     for code in sorted(countries):
         rings = [ring for poly in countries[code] for ring in poly]
         rings = merge_rings(rings, qarcs)
-        clipped = []
         for ring in rings:
             pts = tidy(clip_ring(ring_points(ring), *box))
             if len(pts) >= 3:
-                clipped.append(pts)
-        if not clipped:
-            continue  # entirely outside the window
-        largest = max(range(len(clipped)), key=lambda i: ring_area(clipped[i]))
-        kept = [r for i, r in enumerate(clipped) if i == largest or ring_area(r) >= MIN_RING_AREA]
+                rings_by_code.setdefault(code, []).append(pts)
+
+    # Lay the insets out in rows, from INSET_ORIGIN.
+    insets = []
+    origin_x, origin_y = INSET_ORIGIN
+    row_top, row_height, cursor, current_row = origin_y, 0.0, origin_x, 0
+    for (name, code, _test, row), polys in zip(INSETS, inset_polygons):
+        if row != current_row:
+            row_top += row_height + INSET_GAP
+            row_height, cursor, current_row = 0.0, origin_x, row
+        arcs_used = sorted({a if a >= 0 else ~a for poly in polys for ring in poly for a in ring})
+        lons = [x * sx + tx for a in arcs_used for x, _ in qarcs[a]]
+        lats = [y * sy + ty for a in arcs_used for _, y in qarcs[a]]
+        lon_c, lat_c = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+        k = frame.scale * INSET_SCALE
+        local: dict[int, list[Point]] = {}
+        for a in arcs_used:
+            pts = [laea(x * sx + tx, y * sy + ty, lon_c, lat_c) for x, y in qarcs[a]]
+            local[a] = simplify_arc([(px * k, -py * k) for px, py in pts], SIMPLIFY_TOLERANCE)
+        raw = []
+        for poly in polys:
+            for ring in poly:
+                pts: list[Point] = []
+                for a in ring:
+                    seg = local[a] if a >= 0 else local[~a][::-1]
+                    pts.extend(seg if not pts else seg[1:])
+                raw.append(pts)
+        xs = [x for ring in raw for x, _ in ring]
+        ys = [y for ring in raw for _, y in ring]
+        cw, ch = max(xs) - min(xs), max(ys) - min(ys)
+        w = max(cw + 2 * INSET_PADDING, INSET_MIN_SIZE, len(name) * INSET_LABEL_CHAR + 6)
+        h = max(ch + 2 * INSET_PADDING, INSET_MIN_SIZE) + INSET_LABEL_HEIGHT
+        left, top = cursor, row_top
+        # Centre the content in the box, below the name.
+        dx = left + (w - cw) / 2 - min(xs)
+        dy = top + INSET_LABEL_HEIGHT + (h - INSET_LABEL_HEIGHT - ch) / 2 - min(ys)
+        for ring in raw:
+            moved = tidy((x + dx, y + dy) for x, y in ring)
+            if len(moved) >= 3:
+                rings_by_code.setdefault(code, []).append(moved)
+        insets.append(
+            {
+                "name": name,
+                "geo": code,
+                "box": [round(left, 1), round(top, 1), round(w, 1), round(h, 1)],
+                "scale": INSET_SCALE,
+            }
+        )
+        cursor += w + INSET_GAP
+        row_height = max(row_height, h)
+
+    paths: dict[str, str] = {}
+    markers: dict[str, list[float]] = {}
+    for code in sorted(rings_by_code):
+        rings = rings_by_code[code]
+        largest = max(range(len(rings)), key=lambda i: ring_area(rings[i]))
+        kept = [r for i, r in enumerate(rings) if i == largest or ring_area(r) >= MIN_RING_AREA]
         paths[code] = "".join(ring_to_path(r) for r in kept)
+        if code in EU27 or code in EFTA_UK:
+            if sum(ring_area(r) for r in kept) < MARKER_MAX_AREA:
+                xs = [x for r in kept for x, _ in r]
+                ys = [y for r in kept for _, y in r]
+                markers[code] = [
+                    round((min(xs) + max(xs)) / 2, 1),
+                    round((min(ys) + max(ys)) / 2, 1),
+                    MARKER_RADIUS,
+                ]
 
     return {
         "viewBox": f"0 0 {fmt(frame.width)} {fmt(frame.height)}",
@@ -403,6 +504,8 @@ def build(atlas_dir: Path) -> dict:
         ),
         "eu27": sorted(EU27),
         "context": sorted(set(paths) - set(EU27) - set(EFTA_UK)),
+        "insets": insets,
+        "markers": markers,
         "countries": paths,
     }
 

@@ -83,6 +83,18 @@ def _published_values(cells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def published_frame(part: pd.DataFrame) -> pd.DataFrame:
+    """Safe cells in the published column layout, formatted and sorted."""
+    frame = part[["level", "geo", "field", "programme_code", "provider_code", "cohort", "months_after", "indicator"]].copy()
+    frame = pd.concat([frame, _published_values(part)], axis=1)
+    frame["unit"] = part["kind"].map(UNIT_OF).to_numpy()
+    frame["currency"] = part["currency"].to_numpy()
+    frame["flag"] = part["flag"].to_numpy()
+    frame["suppression_reason"] = part["suppression_reason"].to_numpy()
+    return frame.sort_values(["level", "geo", "field", "programme_code", "provider_code", "cohort",
+                              "months_after", "indicator"], kind="stable").reset_index(drop=True)
+
+
 def indicator_tables(safe: SafeTable) -> dict[str, PublishedTable]:
     """indicators, destinations, sectors and earnings, in long format."""
     cells = safe.cells
@@ -101,15 +113,7 @@ def indicator_tables(safe: SafeTable) -> dict[str, PublishedTable]:
     }
     tables = {}
     for name, mask in groups.items():
-        part = cells[mask.to_numpy()]
-        frame = part[["level", "geo", "field", "programme_code", "provider_code", "cohort", "months_after", "indicator"]].copy()
-        frame = pd.concat([frame, _published_values(part)], axis=1)
-        frame["unit"] = part["kind"].map(UNIT_OF).to_numpy()
-        frame["currency"] = part["currency"].to_numpy()
-        frame["flag"] = part["flag"].to_numpy()
-        frame["suppression_reason"] = part["suppression_reason"].to_numpy()
-        frame = frame.sort_values(["level", "geo", "field", "programme_code", "provider_code", "cohort",
-                                   "months_after", "indicator"], kind="stable").reset_index(drop=True)
+        frame = published_frame(cells[mask.to_numpy()])
         value_desc = ("Value: a percentage for rates, months for MONTHS_EMP, currency units per month for earnings. "
                       "Empty when not published.")
         schema = {

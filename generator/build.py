@@ -1,0 +1,120 @@
+"""The build: each stage in order, nothing else.
+
+load -> validate -> aggregate -> disclose -> publish -> model -> render -> write.
+(Publishing comes before the site model here because the data catalogue page
+shows the size and checksum of every file it links to.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Config, load_config
+from .disclosure import DisclosureReport, SafeTable, apply_disclosure
+from .errors import InputError, Problem
+from .indicators import compute_indicators
+from .inputs.content import Content, load_content
+from .inputs.package import InputPackage, load_input_package
+from .inputs.reference import load_reference
+from .publish.check import validate_packages
+from .publish.packages import all_packages
+from .publish.tables import code_list_tables, context_tables, geos_in, indicator_tables
+from .writer import OutputFiles, write_output
+
+
+@dataclass(frozen=True)
+class Inputs:
+    project: Path
+    config: Config
+    content: Content
+    package: InputPackage
+    benchmark: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    output: Path
+    files: int
+    pages: int
+    packages: int
+    report: DisclosureReport
+
+
+def load_inputs(project: Path, data: Path | None = None) -> Inputs:
+    """Config, content, input data and reference figures, with every problem of all of them at once."""
+    problems: list[Problem] = []
+    uncounted = 0
+    config = content = package = benchmark = None
+    try:
+        config = load_config(project)
+    except InputError as exc:
+        problems += exc.problems
+    effective = config or Config()
+    try:
+        content = load_content(project)
+    except InputError as exc:
+        problems += exc.problems
+    data_folder = data if data is not None else project / effective.data.package
+    try:
+        package = load_input_package(data_folder, project)
+    except InputError as exc:
+        problems += exc.problems
+        uncounted += exc.uncounted
+    try:
+        benchmark = load_reference(project / effective.data.reference, project)
+    except InputError as exc:
+        problems += exc.problems
+    if problems or uncounted:
+        raise InputError(problems, uncounted=uncounted)
+    return Inputs(project, config, content, package, benchmark)
+
+
+def disclose(inputs: Inputs) -> tuple[SafeTable, DisclosureReport]:
+    cells = compute_indicators(inputs.package.graduates, inputs.package.programmes,
+                               inputs.config.indicators.pooled_cohorts)
+    return apply_disclosure(cells, inputs.config.disclosure)
+
+
+def release_datetime(config: Config, safe: SafeTable) -> dt.datetime:
+    """The build's date: SOURCE_DATE_EPOCH, else the configured release date, else derived from the data.
+
+    Never the clock, so that the same input gives the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    if config.site.release_date is not None:
+        return dt.datetime.combine(config.site.release_date, dt.time())
+    # Fallback: the January after the latest cohort's last observation could have been made.
+    return dt.datetime(max(safe.cohorts) + 2, 1, 1)
+
+
+def build(project: Path, output: Path | None = None, data: Path | None = None) -> BuildSummary:
+    """Build the whole site and its open data into ``output`` (default ``project/output``)."""
+    from .render import render_site
+    from .site import build_site
+
+    project = project.resolve()
+    output = (output or project / "output").absolute()
+    inputs = load_inputs(project, data)
+    safe, report = disclose(inputs)
+    release = release_datetime(inputs.config, safe)
+    programmes, providers = inputs.package.programmes, inputs.package.providers
+    tables = {**indicator_tables(safe),
+              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries)),
+              **context_tables(inputs.content.countries, inputs.benchmark)}
+    data_files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
+    site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
+                      release, report)
+    pages = render_site(site, project)
+    files = OutputFiles()
+    files.update(data_files)
+    files.update(pages)
+    write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.timezone.utc).timestamp(),
+                 check=lambda staged: validate_packages(staged, packages))
+    return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report)

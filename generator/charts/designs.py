@@ -1,0 +1,327 @@
+"""The chart designs: each drawn once with Altair and kept as a Vega-Lite dict.
+
+Building an Altair chart costs 10-15 ms and copying its dict about 0.3 ms, so a
+design is made once per process (``functools.cache``) and each page only puts its
+rows into ``data.values`` (see ``builders.py``). Everything a page changes is in
+the data; the designs derive labels from it with Vega expressions, so the inline
+data stays exactly the rows the page gives.
+
+Altair is imported inside the design functions, not at the top: the spawned SVG
+workers import this package and need only vl-convert, and importing Altair costs
+about half a second a process.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from .model import (BLUE, DESTINATION_COLOURS, DESTINATIONS, INK, MUTED, SKY_BLUE, STATUS_COLOURS, STATUSES,
+                    VERMILLION)
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Total width including axes: the page column is about 640 px and the SVG scales down from there.
+WIDTH = 600
+#: Height of one row of a labelled bar chart: a line of text above a 16 px bar.
+ROW = 46
+BAR_OFFSET = 9  # the bar sits this far below the row's centre, the text line just above it
+GRID = "#e3e3e3"
+AXIS_LINE = "#767676"  # 4.5:1 on white
+
+#: Vega expression: a percentage with one decimal, as in the tables ("61.2%").
+PCT1 = "format({0}, '.1f') + '%'"
+#: Axis labels in whole percent ("60%").
+PCT_AXIS = "datum.value + '%'"
+
+
+def _alt():
+    import altair as alt
+
+    return alt
+
+
+def _themed(chart, subtitle: str = ""):
+    """Apply the house style: fixed total width, system fonts, dark text, no frame.
+
+    The title text is the page's (``builders`` sets it); a design may fix a subtitle.
+    """
+    alt = _alt()
+    title = alt.TitleParams(" ", subtitle=subtitle) if subtitle else alt.TitleParams(" ")
+    return (chart.properties(width=WIDTH, title=title,
+                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+            .configure(font=FONT, background="white", padding={"left": 4, "right": 12, "top": 4, "bottom": 4})
+            .configure_view(stroke=None)
+            .configure_axis(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12,
+                            titleFontWeight="normal", domainColor=AXIS_LINE, tickColor=AXIS_LINE, gridColor=GRID)
+            .configure_legend(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12,
+                              titleFontWeight="normal", symbolType="square", symbolSize=180)
+            .configure_title(color="#111111", fontSize=16, fontWeight="bold", anchor="start", offset=12,
+                             subtitleColor=INK, subtitleFontSize=12, subtitlePadding=6)
+            .configure_text(color=INK, fontSize=13))
+
+
+def _spec(chart) -> dict:
+    """The design's Vega-Lite dict, checked to draw every layer from the one inline dataset."""
+    spec = chart.to_dict()
+    if set(spec.get("data", {})) != {"values"} or "datasets" in spec or _layer_data(spec.get("layer", [])):
+        raise AssertionError("a chart design must draw every layer from the top-level data.values")
+    spec["data"] = {"values": []}
+    return spec
+
+
+def _layer_data(layers) -> bool:
+    return any("data" in layer or _layer_data(layer.get("layer", [])) for layer in layers)
+
+
+def _percent_axis(title: str):
+    alt = _alt()
+    return alt.Axis(title=title, values=[0, 25, 50, 75, 100], labelExpr=PCT_AXIS, grid=True, tickCount=5)
+
+
+def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, measure: str = "share",
+                   calculate: dict | None = None, bar=None, extra_layers=(), x_scale=None, x_axis=None,
+                   bar_colour: str = BLUE):
+    """Rows of "label ... figure" text with a bar under each: long names never need truncating.
+
+    ``label`` and ``figure`` are Vega expressions for the text at the left and the
+    right of each row; ``measure`` is the field whose None marks the row as not
+    published, in which case the reason is written where the bar would be.
+    ``bar(base, y, x_scale, x_axis)`` and each of ``extra_layers(base, y, x_scale, x_axis)``
+    draw from the same rows.
+    """
+    alt = _alt()
+    valid = f"isValid(datum.{measure})"
+    base = (alt.Chart(alt.Data(values=[])).transform_window(row="row_number()")
+            .transform_calculate(label=label, figure=figure, **(calculate or {})))
+    y = alt.Y("row:O", axis=None, title=None)
+    x_scale = x_scale or alt.Scale(domain=[0, 100])
+    x_axis = x_axis or _percent_axis(x_title)
+    if bar is None:
+        def bar(base, y, x_scale, x_axis):
+            return base.transform_filter(valid).mark_bar(height=16, yOffset=BAR_OFFSET, color=bar_colour).encode(
+                y=y, x=alt.X(f"{measure}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
+    layers = [
+        base.mark_text(align="left", baseline="bottom", dy=-1, limit=WIDTH - 170).encode(
+            y=y, x=alt.value(0), text="label:N", tooltip=tooltip),
+        base.mark_text(align="right", baseline="bottom", dy=-1, fontWeight="bold").encode(
+            y=y, x=alt.value({"expr": "width"}), text="figure:N", tooltip=tooltip),
+        bar(base, y, x_scale, x_axis),
+        base.transform_filter(f"!{valid}").transform_calculate(why="datum.reason || 'not published'")
+        .mark_text(align="left", baseline="middle", yOffset=BAR_OFFSET, fontStyle="italic", color=MUTED,
+                   fontSize=12).encode(y=y, x=alt.value(0), text="why:N"),
+        *[layer(base, y, x_scale, x_axis) for layer in extra_layers],
+    ]
+    return alt.layer(*layers).properties(height=alt.Step(ROW))
+
+
+@cache
+def destinations() -> dict:
+    """Stacked bars of the five destinations, one per observation point."""
+    alt = _alt()
+    order = json.dumps(list(DESTINATIONS))
+    base = alt.Chart(alt.Data(values=[])).transform_calculate(
+        dest_order=f"indexof({order}, datum.destination)",
+        share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'")
+    y = alt.Y("months_after:O", title=None, sort="ascending",
+              axis=alt.Axis(labelExpr="datum.label + ' months'", domain=False, ticks=False, labelPadding=8,
+                            labelFontSize=13))
+    stacked = (base.transform_filter("isValid(datum.share)")
+               .transform_stack(stack="share", groupby=["months_after"], as_=["x0", "x1"],
+                                sort=[alt.SortField("dest_order")])
+               .transform_calculate(mid="(datum.x0 + datum.x1) / 2"))
+    tooltip = [alt.Tooltip("months_after:O", title="Months after qualifying"),
+               alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("share_text:N", title="Share")]
+    colour = alt.Color("destination:N", title=None,
+                       scale=alt.Scale(domain=list(DESTINATIONS), range=list(DESTINATION_COLOURS)),
+                       legend=alt.Legend(orient="top", direction="horizontal", columns=3, labelLimit=200,
+                                         columnPadding=16, rowPadding=6, offset=8))
+    bars = stacked.mark_bar(height=26, stroke="white", strokeWidth=1).encode(
+        y=y, x=alt.X("x0:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis("Share of graduates")),
+        x2="x1:Q", color=colour, tooltip=tooltip)
+    # A segment narrower than 7 points cannot hold "61%"; its figure is in the tooltip and the table.
+    labels = stacked.transform_filter("datum.share >= 7").mark_text(baseline="middle").encode(
+        y=y, x="mid:Q", text=alt.Text("share:Q", format=".0f"),
+        color=alt.condition(f"datum.destination == '{DESTINATIONS[1]}'", alt.value("white"), alt.value("black")),
+        tooltip=tooltip)
+    # Hidden destinations are drawn as one outlined box filling the rest of the bar: its length is
+    # 100% minus the published shares, which anyone can work out, and nothing is split among them.
+    hidden = (base.transform_joinaggregate(published="sum(share)", groupby=["months_after"])
+              .transform_filter("!isValid(datum.share)")
+              .transform_aggregate(published="max(published)", hidden_count="count()",
+                                   names="values(destination)", why="values(reason)",
+                                   groupby=["months_after"])
+              .transform_calculate(
+                  start="datum.published || 0",
+                  note=("'Not published: ' + (datum.hidden_count >= 5 ? 'any destination' : "
+                        "join(pluck(datum.names, 'destination'), ', ')) + "
+                        "(length(datum.why) && datum.why[0].reason ? ' (' + datum.why[0].reason + ')' : '')"),
+                  box_text="100 - datum.start >= 18 ? 'not published' : ''",
+                  box_mid="(datum.start + 100) / 2"))
+    boxes = hidden.mark_bar(height=26, fill="white", stroke=MUTED, strokeDash=[4, 3], strokeWidth=1.5).encode(
+        y=y, x="start:Q", x2=alt.datum(100), tooltip=[alt.Tooltip("note:N", title="Note")])
+    box_text = hidden.mark_text(baseline="middle", fontStyle="italic", color=MUTED, fontSize=12).encode(
+        y=y, x="box_mid:Q", text="box_text:N")
+    notes = hidden.mark_text(align="left", baseline="top", dy=17, fontStyle="italic", color=MUTED,
+                             fontSize=12).encode(y=y, x=alt.value(0), text="note:N")
+    chart = alt.layer(bars, labels, boxes, box_text, notes).properties(height=alt.Step(64))
+    return _spec(_themed(chart))
+
+
+@cache
+def cohorts(compact_base: bool) -> dict:
+    """Employment rate by cohort: a point with its 95% interval, the base under each year."""
+    alt = _alt()
+    base_label = "'n = ' + format(datum.base, ',')" if compact_base else "format(datum.base, ',') + ' graduates'"
+    base = alt.Chart(alt.Data(values=[])).transform_calculate(
+        axis_label=f"datum.cohort + '|' + (isValid(datum.base) ? {base_label} : ' ')",
+        share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+        ci_text=(f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') + '–' + "
+                 f"{PCT1.format('datum.ci_high')} : ''"),
+        base_text="isValid(datum.base) ? format(datum.base, ',') : ''")
+    x = alt.X("axis_label:O", title="Year of qualifying", sort="ascending",
+              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelAngle=0, labelFontSize=12,
+                            labelLineHeight=16, labelPadding=6, titlePadding=10))
+    y = alt.Y("share:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis("Employed 12 months after qualifying"))
+    tooltip = [alt.Tooltip("cohort:N", title="Year of qualifying"),
+               alt.Tooltip("share_text:N", title="Employment rate"),
+               alt.Tooltip("ci_text:N", title="95% interval"), alt.Tooltip("base_text:N", title="Graduates in base")]
+    published = base.transform_filter("isValid(datum.share)")
+    chart = alt.layer(
+        published.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_rule(
+            color=INK, strokeWidth=1.5).encode(x=x, y="ci_low:Q", y2="ci_high:Q", tooltip=tooltip),
+        published.transform_filter("isValid(datum.ci_low)").mark_tick(color=INK, size=12, thickness=1.5,
+                                                                      orient="horizontal")
+        .encode(x=x, y="ci_low:Q"),
+        published.transform_filter("isValid(datum.ci_high)").mark_tick(color=INK, size=12, thickness=1.5,
+                                                                       orient="horizontal")
+        .encode(x=x, y="ci_high:Q"),
+        published.mark_point(filled=True, size=90, color=BLUE, opacity=1, stroke="white", strokeWidth=1)
+        .encode(x=x, y=y, tooltip=tooltip),
+        published.mark_text(align="left", dx=9, baseline="middle", fontWeight="bold").encode(
+            x=x, y="share:Q", text="share_text:N", tooltip=tooltip),
+        base.transform_filter("!isValid(datum.share)").mark_text(
+            baseline="middle", fontStyle="italic", color=MUTED, fontSize=12, lineBreak="\n").encode(
+            x=x, y=alt.datum(50), text=alt.value("not\npublished"), tooltip=tooltip),
+    ).properties(height=300)
+    return _spec(_themed(chart))
+
+
+@cache
+def shares(label_field: str, label_title: str, x_title: str) -> dict:
+    """Labelled bars of shares (sectors, relatedness), each row named in full above its bar."""
+    alt = _alt()
+    chart = _labelled_bars(
+        label=f"datum.{label_field}",
+        figure=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+        x_title=x_title, tooltip=[alt.Tooltip(f"{label_field}:N", title=label_title),
+                                  alt.Tooltip("figure:N", title="Share")])
+    return _spec(_themed(chart))
+
+
+@cache
+def comparison() -> dict:
+    """Rates side by side: a bar per group, its 95% interval as a whisker, the base with the figure."""
+    alt = _alt()
+    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("rate_text:N", title="Rate"),
+               alt.Tooltip("ci_text:N", title="95% interval"), alt.Tooltip("base_text:N", title="Graduates in base")]
+
+    def whisker(base, y, x_scale, x_axis):
+        ci = base.transform_filter("isValid(datum.share) && isValid(datum.ci_low) && isValid(datum.ci_high)")
+        return alt.layer(
+            ci.mark_rule(color="black", strokeWidth=1.5, yOffset=BAR_OFFSET).encode(
+                y=y, x=alt.X("ci_low:Q", scale=x_scale, axis=x_axis), x2="ci_high:Q", tooltip=tooltip),
+            *[ci.mark_tick(color="black", thickness=1.5, size=14, yOffset=BAR_OFFSET).encode(
+                y=y, x=alt.X(f"{end}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
+              for end in ("ci_low", "ci_high")])
+
+    chart = _labelled_bars(
+        label="datum.group",
+        figure="datum.rate_text + (isValid(datum.base) ? ' of ' + datum.base_text + ' graduates' : '')",
+        calculate={"rate_text": f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+                   "ci_text": (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') "
+                               f"+ '–' + {PCT1.format('datum.ci_high')} : ''"),
+                   "base_text": "isValid(datum.base) ? format(datum.base, ',') : ''"},
+        x_title="Share of graduates", tooltip=tooltip, extra_layers=[whisker], bar_colour=SKY_BLUE)
+    return _spec(_themed(chart))
+
+
+@cache
+def earnings(prefix: str, suffix: str) -> dict:
+    """Median earnings as a line across a bar from the lower to the upper quartile."""
+    alt = _alt()
+    money = (json.dumps(prefix) + " + " if prefix else "") + "format({0}, ',.0f')" + (
+        " + " + json.dumps(suffix) if suffix else "")
+    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("q1_text:N", title="Lower quartile"),
+               alt.Tooltip("median_text:N", title="Median"), alt.Tooltip("q3_text:N", title="Upper quartile")]
+
+    def quartile_bar(base, y, x_scale, x_axis):
+        return base.transform_filter("isValid(datum.q1) && isValid(datum.q3)").mark_bar(
+            height=16, yOffset=BAR_OFFSET, color=SKY_BLUE, stroke=BLUE, strokeWidth=1).encode(
+            y=y, x=alt.X("q1:Q", scale=x_scale, axis=x_axis), x2="q3:Q", tooltip=tooltip)
+
+    def median_line(base, y, x_scale, x_axis):
+        return base.transform_filter("isValid(datum.median)").mark_tick(
+            color="black", thickness=3, size=26, yOffset=BAR_OFFSET).encode(
+            y=y, x=alt.X("median:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
+
+    chart = _labelled_bars(
+        label="datum.group", measure="median",
+        figure="isValid(datum.median) ? 'median ' + datum.median_text : 'not published'",
+        calculate={f"{f}_text": f"isValid(datum.{f}) ? {money.format('datum.' + f)} : 'not published'"
+                   for f in ("q1", "median", "q3")},
+        x_title="", tooltip=tooltip, bar=quartile_bar, extra_layers=[median_line],
+        x_scale=alt.Scale(zero=True, nice=True),
+        x_axis=alt.Axis(title="Gross monthly earnings, full-time employed", grid=True, tickCount=6,
+                        labelExpr=money.format("datum.value")))
+    return _spec(_themed(chart, subtitle="The black line marks the median; the bar spans the middle half of "
+                                         "earners, from the lower to the upper quartile."))
+@cache
+def timeline() -> dict:
+    """One row per year, a coloured cell per status that year with the status written in it."""
+    alt = _alt()
+    order = json.dumps(list(STATUSES))
+    base = (alt.Chart(alt.Data(values=[]))
+            .transform_calculate(status_order=f"indexof({order}, datum.status)")
+            .transform_window(part="row_number()", groupby=["year"], sort=[alt.SortField("status_order")])
+            .transform_joinaggregate(parts="count()", groupby=["year"])
+            .transform_calculate(x0="(datum.part - 1) / datum.parts", x1="datum.part / datum.parts",
+                                 mid="(datum.part - 0.5) / datum.parts"))
+    y = alt.Y("year:O", title=None, sort="ascending",
+              axis=alt.Axis(domain=False, ticks=False, labelPadding=8, labelFontSize=13))
+    x_scale = alt.Scale(domain=[0, 1])
+    tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("status:N", title="Status")]
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        y=y, x=alt.X("x0:Q", scale=x_scale, axis=None), x2="x1:Q",
+        color=alt.Color("status:N", legend=None,
+                        scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLOURS))),
+        tooltip=tooltip)
+    text = base.mark_text(baseline="middle", fontSize=13).encode(
+        y=y, x="mid:Q", text="status:N", tooltip=tooltip,
+        color=alt.condition(f"datum.status == '{STATUSES[2]}'", alt.value("white"), alt.value("black")))
+    chart = alt.layer(cells, text).properties(height=alt.Step(30))
+    return _spec(_themed(chart))
+
+
+@cache
+def benchmark(target: float) -> dict:
+    """Bars of employment rates with a dashed rule at the EU target."""
+    alt = _alt()
+    target_text = f"EU target 2025: {target:g}%"
+    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("figure:N", title="Value"),
+               alt.Tooltip("source:N", title="Source")]
+
+    def rule(base, y, x_scale, x_axis):
+        # One row from the page's own data, so that the spec keeps a single inline dataset.
+        marker = base.transform_aggregate(rows="count()")
+        return alt.layer(
+            marker.mark_rule(color=VERMILLION, strokeDash=[6, 4], strokeWidth=2).encode(
+                x=alt.X(datum=target, scale=x_scale, axis=x_axis)),
+            marker.mark_text(align="right", baseline="bottom", dx=-4, dy=-6, fontWeight="bold",
+                             color="#111111").encode(x=alt.X(datum=target, scale=x_scale, axis=x_axis),
+                                                     y=alt.value(0), text=alt.value(target_text)))
+
+    chart = _labelled_bars(
+        label="datum.label", measure="value",
+        figure=f"isValid(datum.value) ? {PCT1.format('datum.value')} : 'not published'",
+        x_title="Employment rate of recent VET graduates", tooltip=tooltip, extra_layers=[rule])
+    return _spec(_themed(chart))

@@ -1,0 +1,125 @@
+"""The ``ontrack`` command: parses options, calls one function, prints problems. No logic here."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, OntrackError
+
+PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+
+
+def _fail(exc: OntrackError) -> None:
+    """Print an error one problem per line and exit 1."""
+    if isinstance(exc, InputError):
+        for line in exc.lines():
+            click.echo(line, err=True)
+        click.echo(f"{exc.total} problem(s) found; nothing was built.", err=True)
+    else:
+        click.echo(f"Error: {exc}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ontrack")
+def main() -> None:
+    """Publish the results of VET graduate tracking as a static website and open data.
+
+    \b
+    Example:
+        ontrack demo-data --out datasets/demo
+        ontrack check
+        ontrack build --output output
+    """
+
+
+@main.command()
+@PROJECT
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Input data package folder (default: [data] package in content/site.toml).")
+def check(project: Path, data: Path | None) -> None:
+    """Check config, content and data; print every problem and the disclosure report.
+
+    Exits 0 when the input is clean, 1 when problems were found.
+
+    \b
+    Example:
+        ontrack check .
+        ontrack check my-site --data my-site/datasets/2026
+    """
+    from .build import disclose, load_inputs
+
+    try:
+        inputs = load_inputs(project.resolve(), data)
+        _, report = disclose(inputs)
+    except OntrackError as exc:
+        _fail(exc)
+    package = inputs.package
+    click.echo(f"Input: {len(package.graduates):,} observations, {len(package.programmes):,} programmes, "
+               f"{len(package.providers):,} providers, {len(inputs.content.countries)} country profiles, "
+               f"{len(inputs.content.guide)} guide chapters.")
+    for line in report.lines():
+        click.echo(line)
+    click.echo("No problems found.")
+
+
+@main.command()
+@PROJECT
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to build into (default: PROJECT/output). It is replaced as a whole, atomically.")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Input data package folder (default: [data] package in content/site.toml).")
+def build(project: Path, output: Path | None, data: Path | None) -> None:
+    """Build the website and the open data packages.
+
+    Nothing in the output folder changes unless the whole build succeeds.
+
+    \b
+    Example:
+        ontrack build
+        ontrack build my-site --output /srv/www/tracking
+    """
+    from .build import build as run_build
+
+    started = time.perf_counter()
+    try:
+        summary = run_build(project, output, data)
+    except OntrackError as exc:
+        _fail(exc)
+    click.echo(f"Built {summary.pages} pages, {summary.packages} data packages, {summary.files} files "
+               f"into {summary.output} in {time.perf_counter() - started:.1f} s.")
+
+
+@main.command("demo-data")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the input data package into.")
+@click.option("--records", default=80_000, show_default=True, type=click.IntRange(1_000, 50_000_000),
+              help="About how many observation rows to make.")
+@click.option("--seed", default=2024, show_default=True, type=int, help="Random seed; the same seed gives the same files.")
+@click.option("--programmes", type=click.IntRange(10, 100_000), default=None,
+              help="Number of programmes (default: grows with --records, at least 96).")
+@click.option("--countries", type=click.IntRange(1, 30), default=None,
+              help="Number of countries (default: 14, or 30 above 200,000 records).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="File format of the resources.")
+def demo_data(out: Path, records: int, seed: int, programmes: int | None, countries: int | None, fmt: str) -> None:
+    """Write a synthetic input data package (no real person is in it).
+
+    \b
+    Example:
+        ontrack demo-data --out datasets/demo
+        ontrack demo-data --out /tmp/big --records 1000000 --seed 7
+    """
+    from .synthetic import write_demo_package
+
+    descriptor = write_demo_package(out, records=records, seed=seed, programmes=programmes, countries=countries, fmt=fmt)
+    click.echo(f"Wrote {out}/datapackage.json: {descriptor['description']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

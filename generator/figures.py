@@ -1,0 +1,72 @@
+"""Published figures as the pages use them: looked up from a ``SafeTable`` by their dimensions.
+
+A ``Figure`` is one disclosure-checked number with its base, interval and,
+when hidden, the reason in words. Pages and charts get numbers only this way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import SafeTable, reason_text
+from .indicators import DEFINITIONS
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: str
+    label: str
+    value: float | None        # percent for rates; months; currency units for earnings
+    ci_low: float | None       # percent
+    ci_high: float | None
+    base: int | None           # rounded
+    unit: str
+    currency: str
+    reason: str                # plain-language reason when not published, else ''
+
+    @property
+    def published(self) -> bool:
+        return self.value is not None
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+class FigureIndex:
+    """Fast lookup of safe cells by (level, geo, field, programme, provider, cohort, months, indicator)."""
+
+    KEY = ["level", "geo", "field", "programme_code", "provider_code", "cohort", "months_after", "indicator"]
+
+    def __init__(self, safe: SafeTable):
+        self.safe = safe
+        cells = safe.cells
+        scale = np.where(cells["kind"].to_numpy() == "rate", 100.0, 1.0)
+        self._rows: dict[tuple, tuple] = {}
+        columns = [cells[k].to_numpy() for k in self.KEY]
+        value = cells["value"].to_numpy(dtype="float64") * scale
+        low = cells["ci_low"].to_numpy(dtype="float64") * 100
+        high = cells["ci_high"].to_numpy(dtype="float64") * 100
+        base = cells["base_rounded"].to_numpy(dtype="float64", na_value=np.nan)
+        kinds = cells["kind"].to_numpy()
+        currency = cells["currency"].to_numpy()
+        reason = cells["suppression_reason"].to_numpy()
+        for i in range(len(cells)):
+            key = tuple(col[i] for col in columns)
+            self._rows[key] = (value[i], low[i], high[i], base[i], kinds[i], currency[i], reason[i])
+
+    def get(self, indicator: str, *, level: str, cohort: str, months: int, geo: str = "", field: str = "",
+            programme: str = "", provider: str = "") -> Figure:
+        """The figure for these dimensions; a missing cell (no graduate at all) reads as not available."""
+        definition = DEFINITIONS[indicator]
+        row = self._rows.get((level, geo, field, programme, provider, cohort, months, indicator))
+        if row is None:
+            return Figure(indicator, definition.label, None, None, None, None, definition.unit, "",
+                          "no graduates in this group were observed")
+        value, low, high, base, kind, currency, reason = row
+        text = reason_text(reason, self.safe.options) if reason else ""
+        return Figure(indicator, definition.label, _num(value), _num(low), _num(high),
+                      None if np.isnan(base) else int(base), definition.unit, currency or "", text)

@@ -1,0 +1,157 @@
+"""The implementation guide as one PDF: every chapter, a contents list, and optional figures.
+
+The guide is rendered to one HTML document with ``pdf/guide.html`` (so a
+project can restyle it by overriding that template or ``pdf/guide.css``), then
+laid out by WeasyPrint. WeasyPrint is given a URL fetcher that refuses the
+network, and the document's dates come from the release date, so the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from .config import SiteOptions
+from .inputs.content import Document
+from .prose import headings, markdown_to_html
+
+GUIDE_TITLE = "Implementation guide for VET providers"
+#: The guide's text is written in English whatever the site's languages are.
+GUIDE_LANGUAGE = "en"
+TEMPLATE = "pdf/guide.html"
+LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")}
+
+_TAG = re.compile(r"<[a-z][a-z0-9]*\s[^>]*>")
+_ID = re.compile(r'\s(id|href)="(#?)([^"]*)"')
+_XML_PROLOGUE = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.I)
+_SVG_UNSAFE = re.compile(r"<\s*(script|foreignObject)\b|\son\w+\s*=", re.I)
+
+
+@dataclass(frozen=True)
+class GuideChapter:
+    """One chapter as the template sees it: its anchor, number, title and sanitised HTML."""
+
+    anchor: str
+    number: int
+    title: str
+    summary: str
+    html: Markup
+    sections: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class GuideFigure:
+    anchor: str
+    name: str
+    svg: Markup
+
+
+def _scoped_ids(html: str, slug: str) -> str:
+    """Prefix the chapter's heading ids and in-page links with its slug.
+
+    Each chapter is rendered on its own, so two chapters with a section of the
+    same name ("Examples") would otherwise share an id in the one PDF document.
+    """
+
+    def scope(found: re.Match) -> str:
+        attribute, hash_, value = found.groups()
+        if attribute == "id":
+            return f' id="{slug}--{value}"'
+        if hash_:
+            return f' href="#{slug}--{value}"'
+        return found.group(0)
+
+    # Only inside tags: text never holds a raw "<" after sanitising, so code samples stay as written.
+    return _TAG.sub(lambda tag: _ID.sub(scope, tag.group(0)), html)
+
+
+def guide_chapter(document: Document, number: int) -> GuideChapter:
+    """A chapter's Markdown as sanitised HTML with ids unique in the whole guide."""
+    html = _scoped_ids(markdown_to_html(document.body), document.slug)
+    return GuideChapter(
+        anchor=f"chapter-{document.slug}", number=number, title=document.title, summary=document.summary,
+        # markdown_to_html has already cleaned the HTML with nh3: safe to insert as markup.
+        # headings() strips the tags but keeps the entities: the text is already escaped HTML.
+        html=Markup(html), sections=tuple((anchor, Markup(text)) for anchor, text in headings(html)),
+    )
+
+
+def guide_figure(name: str, svg: str, number: int) -> GuideFigure:
+    """An inline SVG figure; refuses SVG that could run script (it comes from our own chart stage)."""
+    body = _XML_PROLOGUE.sub("", svg, count=1)
+    if not body.lstrip().lower().startswith("<svg") or _SVG_UNSAFE.search(body):
+        raise ValueError(f"figure {name!r} must be a plain <svg> element without script or event handlers")
+    return GuideFigure(anchor=f"figure-{number}", name=name, svg=Markup(body))
+
+
+def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
+               figures: Mapping[str, str] | None = None) -> str:
+    """The whole guide as one HTML document, as WeasyPrint will lay it out."""
+    licence_name, licence_url = LICENCES.get(site.licence, (site.licence, ""))
+    return env.get_template(TEMPLATE).render(
+        site=site,
+        guide_title=GUIDE_TITLE,
+        language=GUIDE_LANGUAGE,
+        release=release,
+        release_display=format_date(release, format="long", locale="en_GB"),
+        licence={"name": licence_name, "url": licence_url},
+        chapters=[guide_chapter(doc, number) for number, doc in enumerate(chapters, start=1)],
+        figures=[guide_figure(name, svg, n) for n, (name, svg) in enumerate((figures or {}).items(), start=1)],
+    )
+
+
+def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
+              figures: Mapping[str, str] | None = None) -> bytes:
+    """The implementation guide as PDF bytes; the same input gives the same bytes."""
+    import weasyprint  # heavy (Pango, fonts): loaded only when a PDF is made
+
+    roots = template_roots(env.loader)
+    document = weasyprint.HTML(
+        string=guide_html(chapters, env, site, release, figures),
+        base_url=roots[0].as_uri() + "/" if roots else None,
+        url_fetcher=local_fetcher(roots),
+    )
+    # No pdf_identifier (it would add a random /ID) and no PDF/A variant (its XMP
+    # metadata carries a random document id and the wall-clock time).
+    return document.write_pdf()
+
+
+def template_roots(loader: jinja2.BaseLoader | None) -> list[Path]:
+    """The folders a Jinja loader reads templates from, in search order."""
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return [root for inner in loader.loaders for root in template_roots(inner)]
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return [Path(p).resolve() for p in loader.searchpath]
+    if isinstance(loader, jinja2.PackageLoader) and getattr(loader, "_template_root", None):
+        return [Path(loader._template_root).resolve()]
+    return []
+
+
+def local_fetcher(roots: Sequence[Path]):
+    """A WeasyPrint URL fetcher for ``data:`` URLs and files under ``roots`` only: never the network."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = [Path(root).resolve() for root in roots]
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed):
+                    return super().fetch(url, headers)
+            raise ValueError(f"the guide PDF may only load data: URLs and template files, not {url}")
+
+    return LocalOnlyFetcher(allowed_protocols=("data", "file"), allow_redirects=False)

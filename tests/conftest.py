@@ -1,0 +1,82 @@
+"""Shared fixtures: tiny hand-made input packages whose figures a reader can check by hand."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.schemas import INPUT_RESOURCES, field_names, table_schema
+
+REPO = Path(__file__).resolve().parents[1]
+
+PROGRAMMES = [
+    {"programme_code": "AT-071-4-001", "geo": "AT", "name": "Electrician", "isced_f": "071", "eqf_level": "4",
+     "isced_level": "354", "work_based": "true", "duration_months": "36", "description": ""},
+    {"programme_code": "AT-101-3-002", "geo": "AT", "name": "Cook", "isced_f": "101", "eqf_level": "3",
+     "isced_level": "353", "work_based": "false", "duration_months": "24", "description": ""},
+]
+PROVIDERS = [{"provider_code": "AT-P001", "geo": "AT", "name": "Riverside Vocational School", "kind": "SCHOOL"}]
+
+
+def graduate(i: int, *, programme="AT-071-4-001", cohort=2023, months=12, source="ADMIN", contact="MATCHED",
+             status="EMP", in_education="false", **extra) -> dict:
+    """One observation row with sensible defaults for an employed, matched graduate."""
+    row = {name: "" for name in field_names("graduates")}
+    row.update(record_id=f"g{i:07d}x", geo="AT", programme_code=programme, provider_code="AT-P001",
+               cohort_year=str(cohort), months_after=str(months), source=source, contact=contact, sex="F",
+               lm_status=status, in_education=in_education)
+    if status == "EMP":
+        row.update(employment_type="EMPLOYEE", work_regime="FT", nace_section="F", months_employed="10")
+    if status == "UNK":
+        row["in_education"] = ""
+    row.update({k: str(v) for k, v in extra.items()})
+    return row
+
+
+def write_package(folder: Path, graduates: list[dict], programmes=None, providers=None,
+                  extra_columns: dict | None = None) -> Path:
+    """Write an input data package with the canonical schemas; ``extra_columns`` adds columns to graduates."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {"programmes": programmes or PROGRAMMES, "providers": providers or PROVIDERS, "graduates": graduates}
+    resources = []
+    for name in INPUT_RESOURCES:
+        rows = tables[name]
+        columns = field_names(name) + (list(extra_columns) if name == "graduates" and extra_columns else [])
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, **(extra_columns or {})} if name == "graduates" else row)
+        resources.append({"name": name, "path": f"{name}.csv", "format": "csv", "schema": table_schema(name)})
+    (folder / "datapackage.json").write_text(json.dumps({"name": "test", "resources": resources}), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_package(tmp_path):
+    """Forty employed and ten unemployed electricians, cohort 2023, observed at 12 months."""
+    rows = [graduate(i) for i in range(40)] + [graduate(100 + i, status="UNE") for i in range(10)]
+    return write_package(tmp_path / "pkg", rows)
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory):
+    """A copy of the repository's project (content, datasets, site.toml) to build in."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("content", "datasets"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo_project, tmp_path_factory):
+    """The demo site, built once for the whole session."""
+    from generator.build import build
+
+    output = tmp_path_factory.mktemp("built") / "site"
+    build(demo_project, output)
+    return output
