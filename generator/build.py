@@ -27,6 +27,10 @@ from .publish.tables import code_list_tables, context_tables, geos_in, indicator
 from .writer import OutputFiles, write_output
 
 
+#: Rendered chart SVGs by content hash, beside the project (never inside the output).
+CACHE_FOLDER = ".ontrack-cache"
+
+
 @dataclass(frozen=True)
 class Inputs:
     project: Path
@@ -110,8 +114,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
               **context_tables(inputs.content.countries, inputs.benchmark)}
     data_files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
     site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
-                      release, report)
-    pages = render_site(site, project)
+                      release, report, inputs.package.offered_by())
+    pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts")
     files = OutputFiles()
     files.update(data_files)
     files.update(pages)

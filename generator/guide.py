@@ -51,7 +51,10 @@ class GuideChapter:
 
 @dataclass(frozen=True)
 class GuideFigure:
+    """One inline SVG figure of the appendix, numbered in order."""
+
     anchor: str
+    number: int
     name: str
     svg: Markup
 
@@ -91,7 +94,7 @@ def guide_figure(name: str, svg: str, number: int) -> GuideFigure:
     body = _XML_PROLOGUE.sub("", svg, count=1)
     if not body.lstrip().lower().startswith("<svg") or _SVG_UNSAFE.search(body):
         raise ValueError(f"figure {name!r} must be a plain <svg> element without script or event handlers")
-    return GuideFigure(anchor=f"figure-{number}", name=name, svg=Markup(body))
+    return GuideFigure(anchor=f"figure-{number}", number=number, name=name, svg=Markup(body))
 
 
 def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
@@ -143,6 +146,8 @@ def local_fetcher(roots: Sequence[Path]):
 
     allowed = [Path(root).resolve() for root in roots]
 
+    # A subclass, not a plain function: since WeasyPrint 68 the fetcher is a
+    # URLFetcher, and WeasyPrint reads its settings when a fetch fails.
     class LocalOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)

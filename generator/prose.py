@@ -17,7 +17,7 @@ _TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
          "caption"}
 _ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"},
                "td": {"colspan", "rowspan"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "ol": {"start"}}
-_EXTENSIONS = ["tables", "sane_lists", "smarty", "toc", "attr_list", "def_list", "footnotes"]
+_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty", "toc", "attr_list", "def_list", "footnotes"]
 
 
 def markdown_to_html(text: str, *, shift_headings: int = 0) -> str:

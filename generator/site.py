@@ -75,7 +75,8 @@ class SiteBuilder:
 
     def __init__(self, config: Config, content: Content, safe: SafeTable, programmes: pd.DataFrame,
                  providers: pd.DataFrame, benchmark: pd.DataFrame, packages: list[PackageInfo],
-                 release: dt.datetime, report: DisclosureReport):
+                 release: dt.datetime, report: DisclosureReport, offered_by: dict[str, tuple[str, ...]]):
+        self.offered_by = offered_by
         self.config, self.content, self.safe = config, content, safe
         self.figures = FigureIndex(safe)
         self.programmes = programmes.sort_values(["geo", "name", "programme_code"]).reset_index(drop=True)
@@ -201,12 +202,12 @@ class SiteBuilder:
              "q3": f("EARN_Q3", level, **d).value, "reason": f("EARN_MED", level, **d).reason}
             for label, level, d in peers], currency))
         self.extra[f"programmes/{self.slugs[code]}/{self.slugs[code]}.csv"] = self._programme_csv(code)
-        provider = self.providers.loc[p.provider_code] if p.provider_code in self.providers.index else None
+        offered_by = [self.providers.loc[c, "name"] for c in self.offered_by.get(code, ()) if c in self.providers.index]
         hidden = [fg for fg in headline + [earn] if not fg.published]
         return Page(self.programme_url(code), "programme.html", p.name, "programmes", {
             "programme": p, "country": self.country_name(geo), "country_url": self.country_url(geo),
             "field_label": isced_fields()[field_code].label, "narrow_label": isced_fields()[p.isced_f].label,
-            "provider": None if provider is None else provider["name"],
+            "providers": offered_by,
             "headline": headline, "emp": emp, "earn": earn, "in_ten": in_ten(emp),
             "months_words": months_words(self.months), "comparison": comparison, "hidden": hidden,
             "csv": f"{self.slugs[code]}.csv", "pooled": self.pooled,
@@ -335,6 +336,8 @@ def _share_row(label: str, figure: Figure) -> dict:
             "base": figure.base, "reason": figure.reason}
 
 
-def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report) -> Site:
+def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
+               offered_by) -> Site:
     """The site model for these inputs."""
-    return SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report).build()
+    return SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
+                       offered_by).build()

@@ -10,6 +10,7 @@ row carries can end up in a page's inline data.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Iterable, Mapping
 
 from . import designs
@@ -17,6 +18,10 @@ from .model import (DESTINATIONS, NOT_PUBLISHED, RELATED_ANSWERS, STATUSES, Char
                     currency_affixes, interval, join_words, money, percent)
 
 Rows = Iterable[Mapping]
+
+#: A title longer than this many characters is drawn on two or more lines: at 16 px bold a
+#: character takes up to 11 px in wide fonts (DejaVu Sans), and the chart is 600 px wide.
+TITLE_LINE = 50
 
 #: How many sectors are drawn by name before the rest are summed into "Other sectors".
 TOP_SECTORS = 8
@@ -40,7 +45,8 @@ def _filled(design: dict, values: list[dict], title: str) -> dict:
     """A copy of a cached design with the page's rows and title (a JSON round trip: about 0.3 ms)."""
     spec = json.loads(json.dumps(design))
     spec["data"] = {"values": values}
-    spec["title"] = {**spec["title"], "text": title}
+    lines = textwrap.wrap(title, TITLE_LINE)
+    spec["title"] = {**spec["title"], "text": lines[0] if len(lines) == 1 else lines}
     return spec
 
 
@@ -48,14 +54,24 @@ def _hidden_sentence(hidden: list[tuple[str, str]], what: str = "figure") -> str
     """ "The figures for 2017 and 2023 are not published (fewer than 25 graduates in the base)." """
     if not hidden:
         return ""
-    names = [name for name, _ in hidden]
-    reasons = sorted({reason for _, reason in hidden if reason})
-    if len(reasons) <= 1:
-        because = f" ({reasons[0]})" if reasons else ""
-        subject = f"The {what} for {names[0]} is" if len(names) == 1 else f"The {what}s for {join_words(names)} are"
-        return f"{subject} {NOT_PUBLISHED}{because}."
-    listed = join_words([f"{name} ({reason})" if reason else name for name, reason in hidden])
-    return f"Not published: {listed}."
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in hidden:
+        by_reason.setdefault(reason, []).append(name)
+    if len(by_reason) > 1:
+        return _not_published(by_reason)
+    [(reason, names)] = by_reason.items()
+    subject = f"The {what} for {names[0]} is" if len(names) == 1 else f"The {what}s for {join_words(names)} are"
+    return f"{subject} {NOT_PUBLISHED}" + (f" ({reason})." if reason else ".")
+
+
+def _not_published(by_reason: Mapping[str, list[str]]) -> str:
+    """ "Not published: A and B (reason one); C (reason two)." """
+    groups = [join_words(names) + (f" ({reason})" if reason else "") for reason, names in by_reason.items()]
+    return "Not published: " + "; ".join(groups) + "."
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _sentences(*parts: str) -> str:
@@ -73,22 +89,33 @@ def destinations_chart(rows: Rows, *, chart_id: str = "destinations") -> Chart:
     cell = {(v["months_after"], v["destination"]): v for v in values}
     table_rows = tuple((f"{m} months", *(percent(cell[m, d]["share"]) if (m, d) in cell else "no data"
                                          for d in DESTINATIONS)) for m in points)
-    largest, hidden = [], []
+    largest, hidden = [], {}
     for m in points:
         published = [v for v in values if v["months_after"] == m and v["share"] is not None]
         if published:
-            top = max(published, key=lambda v: (v["share"], -DESTINATIONS.index(v["destination"])))
-            largest.append(f"{top['destination'].lower()} ({percent(top['share'])}) after {m} months")
+            largest.append((m, max(published, key=lambda v: (v["share"], -DESTINATIONS.index(v["destination"])))))
         missing = [v for v in values if v["months_after"] == m and v["share"] is None]
-        if len(missing) == len(DESTINATIONS):
-            hidden.append((f"{m} months", missing[0]["reason"]))
-        hidden += [(f"{v['destination'].lower()} after {m} months", v["reason"])
-                   for v in missing if len(missing) < len(DESTINATIONS)]
+        by_reason: dict[str, list[str]] = {}
+        for v in missing:
+            by_reason.setdefault(v["reason"], []).append(v["destination"].lower())
+        for reason, names in by_reason.items():
+            what = "any destination" if len(missing) == len(DESTINATIONS) == len(names) else join_words(names)
+            hidden.setdefault(reason, []).append(f"{what} after {m} months")
+    if len({top["destination"] for _, top in largest}) == 1 and len(largest) > 1:
+        lead = (f"{largest[0][1]['destination']} was the largest group at every point: "
+                + join_words([f"{percent(top['share'])} after {m} months" for m, top in largest]) + ".")
+    else:
+        lead = ("The largest group was " + join_words([f"{top['destination'].lower()} after {m} months "
+                                                      f"({percent(top['share'])})" for m, top in largest]) + ".")
+    last = points[-1] if points else None
+    unemployed = cell.get((last, "Unemployed"), {}).get("share")
     title = "What graduates were doing " + join_words([str(m) for m in points]) + " months after qualifying" \
         if points else "What graduates were doing after qualifying"
     description = _sentences(
-        f"The largest group was {'; '.join(largest)}." if largest else "",
-        _hidden_sentence(hidden, "share"))
+        lead if largest else "",
+        f"After {last} months, {percent(unemployed)} were unemployed." if unemployed is not None and
+        all(top["destination"] != "Unemployed" for m, top in largest if m == last) else "",
+        _not_published(hidden) if hidden else "")
     return Chart(chart_id, title, description or "No figures are available.",
                  _filled(designs.destinations(), values, title),
                  ChartTable(("Time after qualifying", *DESTINATIONS), table_rows))
@@ -108,9 +135,9 @@ def cohort_chart(rows: Rows, *, chart_id: str = "cohorts") -> Chart:
     latest = ""
     if published:
         last = published[-1]
-        detail = join_words([part for part in (
+        detail = ", ".join(part for part in (
             f"95% interval {interval(last['ci_low'], last['ci_high'])}" if last["ci_low"] is not None else "",
-            f"{count(last['base'])} graduates" if last["base"] is not None else "") if part])
+            f"{count(last['base'])} graduates" if last["base"] is not None else "") if part)
         latest = (f"Of those who qualified in {last['cohort']}, {percent(last['share'])} were employed "
                   f"12 months later{f' ({detail})' if detail else ''}.")
     spread = ""
@@ -163,6 +190,10 @@ def sectors_chart(rows: Rows, *, chart_id: str = "sectors") -> Chart:
                  _filled(design, _sector_rows(values), title), table)
 
 
+_RELATED_PHRASES = {"Related": "a job related to their training", "Partly related": "a partly related job",
+                    "Not related": "an unrelated job"}
+
+
 def related_chart(rows: Rows, *, chart_id: str = "related") -> Chart:
     """Whether employed graduates' jobs are related to their training (EQAVET indicator 6)."""
     values = [{"answer": row["answer"], "share": _number(row["share"]), "reason": _reason(row)} for row in rows]
@@ -173,8 +204,10 @@ def related_chart(rows: Rows, *, chart_id: str = "related") -> Chart:
     title = "Is the job related to the training?"
     table = ChartTable(("Job related to the training", "Share of employed graduates"),
                        tuple((v["answer"], percent(v["share"])) for v in values))
-    shown = [f"{percent(v['share'])} {v['answer'].lower()}" for v in values if v["share"] is not None]
-    lead = f"Of employed graduates with a known answer, {join_words(shown)}." if shown else ""
+    shown = [f"{percent(v['share'])} {_RELATED_PHRASES[v['answer']]}" for v in values if v["share"] is not None]
+    if shown:
+        shown[0] = shown[0].replace(" ", " had ", 1)
+    lead = f"Of employed graduates, {join_words(shown)}." if shown else ""
     hidden = _hidden_sentence([(v["answer"].lower(), v["reason"]) for v in values if v["share"] is None], "share")
     design = designs.shares("answer", "Job related to the training", "Share of employed graduates")
     return Chart(chart_id, title, _sentences(lead, hidden) or "No figures are available.",
@@ -189,11 +222,12 @@ def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings") -> 
     table = ChartTable(("Group", "Lower quartile", "Median", "Upper quartile"),
                        tuple((v["group"], money(v["q1"], currency), money(v["median"], currency),
                               money(v["q3"], currency)) for v in values))
-    shown = [f"{v['group']} {money(v['median'], currency)}" for v in values if v["median"] is not None]
-    lead = f"Median gross monthly earnings: {join_words(shown)}." if shown else ""
-    spread = next((f"In {v['group'].lower()}, the middle half earned between {money(v['q1'], currency)} and "
+    shown = [f"{v['group']}: {money(v['median'], currency)}" for v in values if v["median"] is not None]
+    lead = f"Median gross monthly earnings — {'; '.join(shown)}." if shown else ""
+    spread = next((f"For {_lower_first(v['group'])}, the middle half earned between {money(v['q1'], currency)} and "
                    f"{money(v['q3'], currency)}." for v in values if v["q1"] is not None and v["q3"] is not None), "")
-    hidden = _hidden_sentence([(v["group"].lower(), v["reason"]) for v in values if v["median"] is None], "median")
+    hidden = _hidden_sentence([(_lower_first(v["group"]), v["reason"]) for v in values if v["median"] is None],
+                              "median")
     return Chart(chart_id, title, _sentences(lead, spread, hidden) or "No figures are available.",
                  _filled(designs.earnings(*currency_affixes(currency)), values, title), table)
 
@@ -207,9 +241,9 @@ def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison") ->
                        tuple((v["group"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]), count(v["base"]))
                              for v in values))
     published = [v for v in values if v["share"] is not None]
-    shown = [f"{v['group']} {percent(v['share'])}" + (f" ({count(v['base'])} graduates)" if v["base"] else "")
+    shown = [f"{v['group']}: {percent(v['share'])}" + (f" ({count(v['base'])} graduates)" if v["base"] else "")
              for v in published]
-    lead = f"{title}: {join_words(shown)}." if shown else ""
+    lead = f"{title} — {'; '.join(shown)}." if shown else ""
     highest = ""
     if len(published) > 2:
         top = max(published, key=lambda v: v["share"])
@@ -248,10 +282,11 @@ def benchmark_chart(rows: Rows, target: float = 82.0, *, chart_id: str = "benchm
     title = "Employment rate of recent VET graduates and the EU target"
     table = ChartTable(("Figure", "Employment rate", "Source"),
                        tuple((v["label"], percent(v["value"]), v["source"]) for v in values))
-    shown = [f"{v['label']} {percent(v['value'])}" for v in values if v["value"] is not None]
+    shown = [f"{v['label']}: {percent(v['value'])}" for v in values if v["value"] is not None]
     reached = [v["label"] for v in values if v["value"] is not None and v["value"] >= target]
     description = _sentences(
-        f"Employment rate of recent VET graduates: {join_words(shown)}." if shown else "",
-        f"The EU target for 2025 is {target:g}%" + (f", reached by {join_words(reached)}." if reached else "."),
+        f"Employment rate of recent VET graduates — {'; '.join(shown)}." if shown else "",
+        f"The EU target for 2025 is {target:g}%" + (f"; {join_words(reached)} {'is' if len(reached) == 1 else 'are'}"
+                                                    " at or above it." if reached else "."),
         _hidden_sentence([(v["label"], "") for v in values if v["value"] is None]))
     return Chart(chart_id, title, description, _filled(designs.benchmark(float(target)), values, title), table)

@@ -40,7 +40,7 @@ def _alt():
     return alt
 
 
-def _themed(chart, subtitle: str = ""):
+def _themed(chart, subtitle: str | list[str] = ""):
     """Apply the house style: fixed total width, system fonts, dark text, no frame.
 
     The title text is the page's (``builders`` sets it); a design may fix a subtitle.
@@ -49,7 +49,7 @@ def _themed(chart, subtitle: str = ""):
     title = alt.TitleParams(" ", subtitle=subtitle) if subtitle else alt.TitleParams(" ")
     return (chart.properties(width=WIDTH, title=title,
                              autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-            .configure(font=FONT, background="white", padding={"left": 4, "right": 12, "top": 4, "bottom": 4})
+            .configure(font=FONT, background="white", padding={"left": 12, "right": 12, "top": 6, "bottom": 6})
             .configure_view(stroke=None)
             .configure_axis(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12,
                             titleFontWeight="normal", domainColor=AXIS_LINE, tickColor=AXIS_LINE, gridColor=GRID)
@@ -80,19 +80,25 @@ def _percent_axis(title: str):
 
 def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, measure: str = "share",
                    calculate: dict | None = None, bar=None, extra_layers=(), x_scale=None, x_axis=None,
-                   bar_colour: str = BLUE):
+                   bar_colour: str = BLUE, figure_at_right: bool = True):
     """Rows of "label ... figure" text with a bar under each: long names never need truncating.
 
     ``label`` and ``figure`` are Vega expressions for the text at the left and the
     right of each row; ``measure`` is the field whose None marks the row as not
-    published, in which case the reason is written where the bar would be.
+    published, in which case the reason is written where the bar would be. With
+    ``figure_at_right=False`` the figure follows the label ("EU27 2024: 80.0%"),
+    leaving the right of the chart free for a reference line.
     ``bar(base, y, x_scale, x_axis)`` and each of ``extra_layers(base, y, x_scale, x_axis)``
     draw from the same rows.
     """
     alt = _alt()
     valid = f"isValid(datum.{measure})"
-    base = (alt.Chart(alt.Data(values=[])).transform_window(row="row_number()")
-            .transform_calculate(label=label, figure=figure, **(calculate or {})))
+    base = alt.Chart(alt.Data(values=[])).transform_window(row="row_number()")
+    if calculate:
+        base = base.transform_calculate(**calculate)
+    base = base.transform_calculate(row_figure=figure)
+    base = base.transform_calculate(
+        row_label=label if figure_at_right else f"{label} + ': ' + datum.row_figure")
     y = alt.Y("row:O", axis=None, title=None)
     x_scale = x_scale or alt.Scale(domain=[0, 100])
     x_axis = x_axis or _percent_axis(x_title)
@@ -100,31 +106,36 @@ def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, meas
         def bar(base, y, x_scale, x_axis):
             return base.transform_filter(valid).mark_bar(height=16, yOffset=BAR_OFFSET, color=bar_colour).encode(
                 y=y, x=alt.X(f"{measure}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
+    # The name gets what the figure at the right leaves free. vl-convert measures text in
+    # Liberation Sans; browsers may draw it up to 10% wider (DejaVu Sans on Linux), so the
+    # allowance is 9 px a bold character at 13 px plus a gap.
+    limit = "width - 30 - 9 * length(datum.row_figure)" if figure_at_right else "width"
     layers = [
-        base.mark_text(align="left", baseline="bottom", dy=-1, limit=WIDTH - 170).encode(
-            y=y, x=alt.value(0), text="label:N", tooltip=tooltip),
-        base.mark_text(align="right", baseline="bottom", dy=-1, fontWeight="bold").encode(
-            y=y, x=alt.value({"expr": "width"}), text="figure:N", tooltip=tooltip),
+        base.mark_text(align="left", baseline="bottom", dy=-1, limit={"expr": limit}).encode(
+            y=y, x=alt.value(0), text="row_label:N", tooltip=tooltip),
         bar(base, y, x_scale, x_axis),
-        base.transform_filter(f"!{valid}").transform_calculate(why="datum.reason || 'not published'")
+        base.transform_filter(f"!{valid}").transform_calculate(why="datum.reason || ''")
         .mark_text(align="left", baseline="middle", yOffset=BAR_OFFSET, fontStyle="italic", color=MUTED,
                    fontSize=12).encode(y=y, x=alt.value(0), text="why:N"),
         *[layer(base, y, x_scale, x_axis) for layer in extra_layers],
     ]
+    if figure_at_right:
+        layers.insert(1, base.mark_text(align="right", baseline="bottom", dy=-1, fontWeight="bold").encode(
+            y=y, x=alt.value({"expr": "width"}), text="row_figure:N", tooltip=tooltip))
     return alt.layer(*layers).properties(height=alt.Step(ROW))
 
 
 @cache
 def destinations() -> dict:
-    """Stacked bars of the five destinations, one per observation point."""
+    """Stacked bars of the five destinations, one per observation point, each named above its bar."""
     alt = _alt()
     order = json.dumps(list(DESTINATIONS))
     base = alt.Chart(alt.Data(values=[])).transform_calculate(
         dest_order=f"indexof({order}, datum.destination)",
         share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'")
-    y = alt.Y("months_after:O", title=None, sort="ascending",
-              axis=alt.Axis(labelExpr="datum.label + ' months'", domain=False, ticks=False, labelPadding=8,
-                            labelFontSize=13))
+    y = alt.Y("months_after:O", title=None, sort="ascending", axis=None)
+    offset = 14  # the bar's centre below the row's centre; the row's name sits above it
+    x_scale = alt.Scale(domain=[0, 100])
     stacked = (base.transform_filter("isValid(datum.share)")
                .transform_stack(stack="share", groupby=["months_after"], as_=["x0", "x1"],
                                 sort=[alt.SortField("dest_order")])
@@ -133,37 +144,46 @@ def destinations() -> dict:
                alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("share_text:N", title="Share")]
     colour = alt.Color("destination:N", title=None,
                        scale=alt.Scale(domain=list(DESTINATIONS), range=list(DESTINATION_COLOURS)),
-                       legend=alt.Legend(orient="top", direction="horizontal", columns=3, labelLimit=200,
-                                         columnPadding=16, rowPadding=6, offset=8))
-    bars = stacked.mark_bar(height=26, stroke="white", strokeWidth=1).encode(
-        y=y, x=alt.X("x0:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis("Share of graduates")),
-        x2="x1:Q", color=colour, tooltip=tooltip)
-    # A segment narrower than 7 points cannot hold "61%"; its figure is in the tooltip and the table.
-    labels = stacked.transform_filter("datum.share >= 7").mark_text(baseline="middle").encode(
-        y=y, x="mid:Q", text=alt.Text("share:Q", format=".0f"),
-        color=alt.condition(f"datum.destination == '{DESTINATIONS[1]}'", alt.value("white"), alt.value("black")),
-        tooltip=tooltip)
+                       legend=alt.Legend(orient="top", direction="horizontal", columns=3, labelLimit=220,
+                                         columnPadding=28, rowPadding=8, offset=12))
+    bars = stacked.mark_bar(height=26, yOffset=offset, stroke="white", strokeWidth=1).encode(
+        y=y, x=alt.X("x0:Q", scale=x_scale, axis=_percent_axis("Share of graduates")), x2="x1:Q",
+        color=colour, tooltip=tooltip)
+    # A segment narrower than 8 points cannot hold "61%"; its figure is in the tooltip and the table.
+    labels = (stacked.transform_filter("datum.share >= 8")
+              .transform_calculate(segment_text="format(datum.share, '.0f') + '%'")
+              .mark_text(baseline="middle", yOffset=offset).encode(
+                  y=y, x=alt.X("mid:Q", scale=x_scale), text="segment_text:N", tooltip=tooltip,
+                  color=alt.condition(f"datum.destination == '{DESTINATIONS[1]}'", alt.value("white"),
+                                      alt.value("black"))))
     # Hidden destinations are drawn as one outlined box filling the rest of the bar: its length is
     # 100% minus the published shares, which anyone can work out, and nothing is split among them.
-    hidden = (base.transform_joinaggregate(published="sum(share)", groupby=["months_after"])
+    hidden = (base.transform_joinaggregate(published="sum(share)", cells="count()", groupby=["months_after"])
               .transform_filter("!isValid(datum.share)")
-              .transform_aggregate(published="max(published)", hidden_count="count()",
-                                   names="values(destination)", why="values(reason)",
+              .transform_aggregate(published="max(published)", cells="max(cells)", hidden_count="count()",
+                                   reasons="distinct(reason)", hidden="values(destination)",
                                    groupby=["months_after"])
               .transform_calculate(
                   start="datum.published || 0",
-                  note=("'Not published: ' + (datum.hidden_count >= 5 ? 'any destination' : "
-                        "join(pluck(datum.names, 'destination'), ', ')) + "
-                        "(length(datum.why) && datum.why[0].reason ? ' (' + datum.why[0].reason + ')' : '')"),
-                  box_text="100 - datum.start >= 18 ? 'not published' : ''",
+                  names="join(pluck(datum.hidden, 'destination'), ', ')",
+                  reason="datum.reasons == 1 ? datum.hidden[0].reason : ''",
                   box_mid="(datum.start + 100) / 2"))
-    boxes = hidden.mark_bar(height=26, fill="white", stroke=MUTED, strokeDash=[4, 3], strokeWidth=1.5).encode(
-        y=y, x="start:Q", x2=alt.datum(100), tooltip=[alt.Tooltip("note:N", title="Note")])
-    box_text = hidden.mark_text(baseline="middle", fontStyle="italic", color=MUTED, fontSize=12).encode(
-        y=y, x="box_mid:Q", text="box_text:N")
-    notes = hidden.mark_text(align="left", baseline="top", dy=17, fontStyle="italic", color=MUTED,
-                             fontSize=12).encode(y=y, x=alt.value(0), text="note:N")
-    chart = alt.layer(bars, labels, boxes, box_text, notes).properties(height=alt.Step(64))
+    whole = "datum.hidden_count == datum.cells"
+    boxes = hidden.mark_bar(height=26, yOffset=offset, fill="white", stroke=MUTED, strokeDash=[4, 3],
+                            strokeWidth=1.5).encode(y=y, x=alt.X("start:Q", scale=x_scale), x2=alt.datum(100))
+    box_text = (hidden.transform_calculate(
+        box_text=(f"{whole} ? 'not published' + (datum.reason ? ': ' + datum.reason : '') : "
+                  "100 - datum.start >= 18 ? 'not published' : ''"))
+        .mark_text(baseline="middle", yOffset=offset, fontStyle="italic", color=MUTED, fontSize=12)
+        .encode(y=y, x=alt.X("box_mid:Q", scale=x_scale), text="box_text:N"))
+    names = (base.transform_aggregate(cells="count()", groupby=["months_after"])
+             .transform_calculate(name="'After ' + datum.months_after + ' months'")
+             .mark_text(align="left", baseline="bottom", dy=-2).encode(y=y, x=alt.value(0), text="name:N"))
+    notes = (hidden.transform_filter(f"!({whole})")
+             .transform_calculate(note="'not published: ' + lower(datum.names)")
+             .mark_text(align="right", baseline="bottom", dy=-2, fontStyle="italic", color=MUTED, fontSize=12)
+             .encode(y=y, x=alt.value({"expr": "width"}), text="note:N"))
+    chart = alt.layer(bars, labels, boxes, box_text, names, notes).properties(height=alt.Step(60))
     return _spec(_themed(chart))
 
 
@@ -214,7 +234,7 @@ def shares(label_field: str, label_title: str, x_title: str) -> dict:
         label=f"datum.{label_field}",
         figure=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
         x_title=x_title, tooltip=[alt.Tooltip(f"{label_field}:N", title=label_title),
-                                  alt.Tooltip("figure:N", title="Share")])
+                                  alt.Tooltip("row_figure:N", title="Share")])
     return _spec(_themed(chart))
 
 
@@ -273,8 +293,8 @@ def earnings(prefix: str, suffix: str) -> dict:
         x_scale=alt.Scale(zero=True, nice=True),
         x_axis=alt.Axis(title="Gross monthly earnings, full-time employed", grid=True, tickCount=6,
                         labelExpr=money.format("datum.value")))
-    return _spec(_themed(chart, subtitle="The black line marks the median; the bar spans the middle half of "
-                                         "earners, from the lower to the upper quartile."))
+    return _spec(_themed(chart, subtitle=["The black line marks the median; the bar spans the middle half of",
+                                          "earners, from the lower to the upper quartile."]))
 @cache
 def timeline() -> dict:
     """One row per year, a coloured cell per status that year with the status written in it."""
@@ -307,7 +327,7 @@ def benchmark(target: float) -> dict:
     """Bars of employment rates with a dashed rule at the EU target."""
     alt = _alt()
     target_text = f"EU target 2025: {target:g}%"
-    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("figure:N", title="Value"),
+    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("row_figure:N", title="Value"),
                alt.Tooltip("source:N", title="Source")]
 
     def rule(base, y, x_scale, x_axis):
@@ -323,5 +343,6 @@ def benchmark(target: float) -> dict:
     chart = _labelled_bars(
         label="datum.label", measure="value",
         figure=f"isValid(datum.value) ? {PCT1.format('datum.value')} : 'not published'",
-        x_title="Employment rate of recent VET graduates", tooltip=tooltip, extra_layers=[rule])
+        x_title="Employment rate of recent VET graduates", tooltip=tooltip, extra_layers=[rule],
+        figure_at_right=False)
     return _spec(_themed(chart))

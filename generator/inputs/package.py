@@ -44,6 +44,12 @@ class InputPackage:
     providers: pd.DataFrame
     graduates: pd.DataFrame
 
+    def offered_by(self) -> dict[str, tuple[str, ...]]:
+        """Which providers each programme's graduates came from (code lists only, no records)."""
+        pairs = self.graduates[["programme_code", "provider_code"]].drop_duplicates()
+        return {str(k): tuple(sorted(str(v) for v in group["provider_code"]))
+                for k, group in pairs.groupby("programme_code", observed=True)}
+
 
 def _relative(path: Path, project: Path) -> str:
     try:

@@ -1,0 +1,126 @@
+"""The built site in a real headless Chromium (Debian's package, driven by Playwright)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, PageWatch, serve
+
+PAGE_TYPES = {
+    "home": "index.html",
+    "programmes": "programmes/index.html",
+    "programme": None,  # the first programme page, found in the build
+    "compare": "compare/index.html",
+    "countries": "countries/index.html",
+    "country": "countries/de/index.html",
+    "guide": "guide/index.html",
+    "chapter": None,
+    "data": "data/index.html",
+    "methodology": "methodology/index.html",
+    "not-found": "404.html",
+}
+
+
+@pytest.fixture(scope="module")
+def site(demo_build):
+    pages = dict(PAGE_TYPES)
+    pages["programme"] = sorted(p.relative_to(demo_build).as_posix() for p in demo_build.glob("programmes/*/index.html"))[0]
+    pages["chapter"] = sorted(p.relative_to(demo_build).as_posix() for p in demo_build.glob("guide/*/index.html"))[0]
+    with serve(demo_build) as base:
+        yield base, pages, demo_build
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_page_loads_cleanly_and_is_photographed(site, browser, kind):
+    base, pages, _ = site
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        watch = PageWatch(page, base)
+        page.goto(base + pages[kind], wait_until="networkidle")
+        watch.assert_clean()
+        # Nothing scrolls sideways, even on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (kind, width)
+        page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width}.png"), full_page=True)
+        context.close()
+
+
+def test_programme_page_has_inline_svg_charts(site, browser):
+    base, pages, _ = site
+    page = browser.new_page()
+    page.goto(base + pages["programme"])
+    assert page.locator("figure.chart svg[role]").count() >= 5
+    assert page.locator("figure.chart details table").count() >= 5
+    page.close()
+
+
+def test_programme_index_filters_with_javascript(site, browser):
+    base, pages, build = site
+    page = browser.new_page()
+    page.goto(base + pages["programmes"])
+    rows = page.locator("#programme-table tbody tr")
+    total = rows.count()
+    page.select_option("#f-country", "DE")
+    visible = page.locator("#programme-table tbody tr:visible")
+    assert 0 < visible.count() < total
+    assert all(r.get_attribute("data-country") == "DE" for r in visible.all())
+    assert "Showing" in page.locator("#filter-status").inner_text()
+    page.close()
+
+
+def test_programme_index_is_complete_without_javascript(site, browser):
+    base, pages, _ = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + pages["programmes"])
+    rows = page.locator("#programme-table tbody tr")
+    assert rows.count() == page.locator("#programme-table tbody tr:visible").count() > 80
+    assert not page.locator("#filters").is_visible()
+    context.close()
+
+
+def test_compare_works_with_the_keyboard_and_keeps_the_choice_in_the_url(site, browser):
+    base, pages, _ = site
+    page = browser.new_page()
+    page.goto(base + pages["programmes"])
+    codes = [c.get_attribute("value") for c in page.locator("input[name=p]").all()[:2]]
+    page.goto(base + "compare/index.html?p=" + codes[0])
+    assert page.locator("#compare-table thead th").count() == 2  # the label column and one programme
+    page.focus("#compare-select")
+    page.select_option("#compare-select", codes[1])   # a keyboard user picks with the arrow keys
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")                      # and presses the Add button
+    assert page.locator("#compare-table thead th").count() == 3
+    assert "added" in page.locator("#compare-status").inner_text()
+    assert codes[1] in page.url and codes[0] in page.url
+    shared = page.url
+    page.goto(shared)
+    assert page.locator("#compare-table thead th").count() == 3
+    page.locator("#compare-table button").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#compare-table thead th").count() == 2
+    page.close()
+
+
+def test_the_site_works_from_file_urls(site, browser):
+    _, pages, build = site
+    page = browser.new_page()
+    outside = []
+    page.on("request", lambda req: None if req.url.startswith(("file://", "data:")) else outside.append(req.url))
+    failed = []
+    page.on("requestfailed", lambda req: failed.append(req.url))
+    page.goto((build / pages["programme"]).as_uri())
+    page.click("text=Compare this programme with others")
+    assert page.locator("#compare-table thead th").count() == 2
+    assert not outside and not failed, (outside, failed)
+    page.close()
