@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,20 @@ class BuildSummary:
     pages: int
     packages: int
     report: DisclosureReport
+    timings: tuple[tuple[str, float], ...]
+
+
+class StageClock:
+    """Wall-clock seconds of each stage, for the summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.timings: list[tuple[str, float]] = []
+        self._last = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings.append((stage, now - self._last))
+        self._last = now
 
 
 def load_inputs(project: Path, data: Path | None = None) -> Inputs:
@@ -103,22 +118,29 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
     from .render import render_site
     from .site import build_site
 
+    clock = StageClock()
     project = project.resolve()
     output = (output or project / "output").absolute()
     inputs = load_inputs(project, data)
+    clock.done("load and validate")
     safe, report = disclose(inputs)
+    clock.done("aggregate and disclose")
     release = release_datetime(inputs.config, safe)
     programmes, providers = inputs.package.programmes, inputs.package.providers
     tables = {**indicator_tables(safe),
               **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries)),
               **context_tables(inputs.content.countries, inputs.benchmark)}
     data_files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
+    clock.done("publish packages")
     site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
                       release, report, inputs.package.offered_by())
-    pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts")
+    clock.done("site model and chart data")
+    pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts", clock=clock)
     files = OutputFiles()
     files.update(data_files)
     files.update(pages)
     write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.timezone.utc).timestamp(),
                  check=lambda staged: validate_packages(staged, packages))
-    return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report)
+    clock.done("write and validate packages")
+    return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report,
+                        tuple(clock.timings))

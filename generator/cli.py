@@ -91,6 +91,8 @@ def build(project: Path, output: Path | None, data: Path | None) -> None:
         summary = run_build(project, output, data)
     except OntrackError as exc:
         _fail(exc)
+    for stage, seconds in summary.timings:
+        click.echo(f"  {stage:<28} {seconds:6.1f} s")
     click.echo(f"Built {summary.pages} pages, {summary.packages} data packages, {summary.files} files "
                f"into {summary.output} in {time.perf_counter() - started:.1f} s.")
 

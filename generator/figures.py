@@ -15,6 +15,11 @@ from .disclosure import SafeTable, reason_text
 from .indicators import DEFINITIONS
 
 
+#: Why a figure that was never computed is missing (no graduate in the group has the item, e.g.
+#: job relevance where only administrative records are used).
+NOT_MEASURED = "not measured for these graduates"
+
+
 @dataclass(frozen=True)
 class Figure:
     indicator: str
@@ -65,7 +70,7 @@ class FigureIndex:
         row = self._rows.get((level, geo, field, programme, provider, cohort, months, indicator))
         if row is None:
             return Figure(indicator, definition.label, None, None, None, None, definition.unit, "",
-                          "no graduates in this group were observed")
+                          NOT_MEASURED)
         value, low, high, base, kind, currency, reason = row
         text = reason_text(reason, self.safe.options) if reason else ""
         return Figure(indicator, definition.label, _num(value), _num(low), _num(high),

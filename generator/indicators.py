@@ -157,7 +157,9 @@ def _tabulate(flags: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         quart = eg["earnings_ft"].quantile([0.25, 0.5, 0.75]).unstack()
         quart.columns = list(EARNINGS)
         quart["earn_n"] = eg["earnings_ft"].count()
-        quart["currency"] = eg["currency"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "")
+        currency = eg["currency"].agg(["nunique", "first"])
+        # Earnings are summarised only where a group has one currency; mixed groups get none.
+        quart["currency"] = np.where(currency["nunique"].to_numpy() == 1, currency["first"].astype(str).to_numpy(), "")
         sums = sums.join(quart, how="left")
     return sums.reset_index()
 

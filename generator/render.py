@@ -87,21 +87,27 @@ def _render_charts(site: Site, cache_dir: Path | None) -> dict[int, str]:
     return {id(chart): svg for chart, svg in zip(charts, svgs)}
 
 
-def render_site(site: Site, project: Path | None, cache_dir: Path | None = None) -> dict[str, bytes]:
+def render_site(site: Site, project: Path | None, cache_dir: Path | None = None, clock=None) -> dict[str, bytes]:
     """Every page and asset of the site as bytes, by output path."""
     env = template_environment(project)
     svgs = _render_charts(site, cache_dir)
+    if clock:
+        clock.done("render charts")
     files = _asset_files(env)
     files[f"{ASSETS}/vega.js"] = chart_render.vega_bundle().encode("utf-8")
-    common = {"site": site.config.site, "options": site.config, "release": site.release, "nav": NAV}
+    common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV}
     for page in site.pages:
         files[page.path] = render_page(env, page, common, svgs).encode("utf-8")
     files.update(site.extra_files)
     files["sitemap.xml"] = _sitemap(site)
     files["robots.txt"] = b"User-agent: *\nAllow: /\n"
+    if clock:
+        clock.done("render pages")
     from .guide import guide_pdf
 
     files["guide/ontrack-guide.pdf"] = guide_pdf(site.guide, env, site.config.site, site.release.date())
+    if clock:
+        clock.done("guide PDF")
     return files
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from .codelists import EU_CODE, geo_name, isced_fields, nace_sections
 from .config import Config
 from .disclosure import DisclosureReport, SafeTable
-from .figures import Figure, FigureIndex
+from .figures import NOT_MEASURED, Figure, FigureIndex
 from .indicators import DEFINITIONS, DESTINATIONS
 from .inputs.content import Content, CountryProfile
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
@@ -189,7 +189,9 @@ class SiteBuilder:
             chart_designs.sectors_chart([
                 {"code": s.code, "sector": s.label, **_share(f(f"SECTOR_{s.code}", "programme", **dims))}
                 for s in nace_sections().values()
-                if f(f"SECTOR_{s.code}", "programme", **dims).reason != "no graduates in this group were observed"]),
+                # Sections nobody works in are left out rather than drawn as a row of zeros.
+                if f(f"SECTOR_{s.code}", "programme", **dims).value != 0
+                and f(f"SECTOR_{s.code}", "programme", **dims).reason != NOT_MEASURED]),
             chart_designs.related_chart([
                 {"answer": answer, **_share(f(i, "programme", **dims))}
                 for answer, i in (("Related", "RELEVANT"), ("Partly related", "RELATED_PARTLY"),

@@ -53,7 +53,8 @@ def _show(value) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-_INTEGER = r"[+-]?\d{1,18}"
+_INTEGER = r"[+-]?\d{1,15}"
+_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 
 
 def check_header(columns: list[str], schema: dict, file: str, report: Report) -> bool:
@@ -79,13 +80,13 @@ def check_header(columns: list[str], schema: dict, file: str, report: Report) ->
     return ok
 
 
-def check_fields(table: pd.DataFrame, schema: dict, file: str, report: Report) -> pd.DataFrame:
-    """Check every cell against its field's type and constraints; return the typed table.
+def check_fields(table: pd.DataFrame, schema: dict, file: str, report: Report) -> tuple[pd.DataFrame, dict]:
+    """Check every cell against its field's type and constraints; return the typed table and the failed cells.
 
     Cells that fail are left missing in the typed table, so that later checks
     (keys, cross-field rules) do not report the same cell twice.
     """
-    typed = {}
+    typed, invalid = {}, {}
     missing_values = set(schema.get("missingValues", [""]))
     for spec in schema["fields"]:
         name = spec["name"]
@@ -103,11 +104,13 @@ def check_fields(table: pd.DataFrame, schema: dict, file: str, report: Report) -
             is_int = raw.str.fullmatch(_INTEGER).fillna(False).astype(bool)
             bad = present & ~is_int
             report.add_rows(file, bad, name, "type", lambda i: f"{_show(raw.iat[i])} is not a whole number")
-            values = pd.to_numeric(raw.where(present & is_int), errors="coerce")
+            values = raw.where(present & is_int).astype("float64")
         elif kind == "number":
-            values = pd.to_numeric(raw.where(present), errors="coerce")
+            # A decimal number: no 'NaN', 'inf' or thousands separators, which to_numeric would let through.
+            is_number = raw.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+            values = raw.where(present & is_number).astype("float64")
             finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
-            bad = present & ~pd.Series(finite, index=raw.index)
+            bad = present & ~(is_number & pd.Series(finite, index=raw.index))
             report.add_rows(file, bad, name, "type", lambda i: f"{_show(raw.iat[i])} is not a finite number")
             values = values.where(~bad)
         elif kind == "boolean":
@@ -148,7 +151,9 @@ def check_fields(table: pd.DataFrame, schema: dict, file: str, report: Report) -
             dup = ok & raw.duplicated(keep="first")
             report.add_rows(file, dup, name, "unique", lambda i: f"{_show(raw.iat[i])} appears more than once")
         typed[name] = values.where(~bad) if kind != "boolean" else values.mask(bad)
-    return pd.DataFrame(typed, index=table.index)
+        invalid[name] = bad.to_numpy()
+    # Also say which cells failed, so that rules across fields do not report them a second time.
+    return pd.DataFrame(typed, index=table.index), invalid
 
 
 def check_primary_key(typed: pd.DataFrame, schema: dict, file: str, report: Report) -> None:
@@ -174,8 +179,25 @@ _OBSERVED = ["RESPONDED", "MATCHED"]
 _JOB_FIELDS = ("employment_type", "work_regime", "nace_section", "job_related", "earnings_month")
 
 
-def check_graduate_rules(g: pd.DataFrame, programmes: pd.DataFrame, file: str, report: Report) -> None:
-    """Impossible combinations that no single column can see."""
+class _Filtered:
+    """A report that only hears about rows where ``keep`` is true."""
+
+    def __init__(self, report: Report, keep: pd.Series):
+        self.report, self.keep = report, keep
+
+    def add_rows(self, file, mask, name, code, message) -> None:
+        self.report.add_rows(file, mask & self.keep, name, code, message)
+
+
+def check_graduate_rules(g: pd.DataFrame, invalid: dict, programmes: pd.DataFrame, file: str,
+                         report: Report) -> None:
+    """Impossible combinations that no single column can see.
+
+    A row whose cells already failed their own checks is left out of every rule
+    that involves those cells: one mistake, one message.
+    """
+    clean = pd.Series(~np.logical_or.reduce([v for v in invalid.values()] or [np.zeros(len(g), bool)]), index=g.index)
+    report = _Filtered(report, clean)
     survey = g["source"] == "SURVEY"
     admin = g["source"] == "ADMIN"
     report.add_rows(file, survey & g["contact"].notna() & ~g["contact"].isin(_SURVEY_CONTACTS), "contact",

@@ -10,18 +10,14 @@ row carries can end up in a page's inline data.
 from __future__ import annotations
 
 import json
-import textwrap
+import math
 from collections.abc import Iterable, Mapping
 
 from . import designs
-from .model import (DESTINATIONS, NOT_PUBLISHED, RELATED_ANSWERS, STATUSES, Chart, ChartTable, count,
-                    currency_affixes, interval, join_words, money, percent)
+from .model import (DESTINATIONS, NOT_PUBLISHED, RELATED_ANSWERS, STATUSES, Chart, ChartTable,
+                    currency_affixes, interval, join_words, money, percent, whole_number)
 
 Rows = Iterable[Mapping]
-
-#: A title longer than this many characters is drawn on two or more lines: at 16 px bold a
-#: character takes up to 11 px in wide fonts (DejaVu Sans), and the chart is 600 px wide.
-TITLE_LINE = 50
 
 #: How many sectors are drawn by name before the rest are summed into "Other sectors".
 TOP_SECTORS = 8
@@ -29,11 +25,18 @@ OTHER_SECTORS = "Other sectors"
 
 
 def _number(value):
-    """A plain float for the JSON spec (a numpy or Decimal value would not serialise); None stays None."""
-    return None if value is None else float(value)
+    """A plain float for the JSON spec (a numpy or Decimal value would not serialise).
+
+    None, and NaN (how pandas holds a suppressed cell), become None: not published.
+    """
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
 
 
 def _integer(value):
+    value = _number(value)
     return None if value is None else int(value)
 
 
@@ -41,12 +44,10 @@ def _reason(row: Mapping) -> str:
     return row.get("reason") or ""
 
 
-def _filled(design: dict, values: list[dict], title: str) -> dict:
-    """A copy of a cached design with the page's rows and title (a JSON round trip: about 0.3 ms)."""
+def _filled(design: dict, values: list[dict]) -> dict:
+    """A copy of a cached design with the page's rows (a JSON round trip: about 0.3 ms)."""
     spec = json.loads(json.dumps(design))
     spec["data"] = {"values": values}
-    lines = textwrap.wrap(title, TITLE_LINE)
-    spec["title"] = {**spec["title"], "text": lines[0] if len(lines) == 1 else lines}
     return spec
 
 
@@ -99,9 +100,11 @@ def destinations_chart(rows: Rows, *, chart_id: str = "destinations") -> Chart:
         for v in missing:
             by_reason.setdefault(v["reason"], []).append(v["destination"].lower())
         for reason, names in by_reason.items():
-            what = "any destination" if len(missing) == len(DESTINATIONS) == len(names) else join_words(names)
+            what = "all destinations" if len(missing) == len(DESTINATIONS) == len(names) else join_words(names)
             hidden.setdefault(reason, []).append(f"{what} after {m} months")
-    if len({top["destination"] for _, top in largest}) == 1 and len(largest) > 1:
+    if not largest:
+        lead = ""
+    elif len({top["destination"] for _, top in largest}) == 1 and len(largest) > 1:
         lead = (f"{largest[0][1]['destination']} was the largest group at every point: "
                 + join_words([f"{percent(top['share'])} after {m} months" for m, top in largest]) + ".")
     else:
@@ -112,12 +115,12 @@ def destinations_chart(rows: Rows, *, chart_id: str = "destinations") -> Chart:
     title = "What graduates were doing " + join_words([str(m) for m in points]) + " months after qualifying" \
         if points else "What graduates were doing after qualifying"
     description = _sentences(
-        lead if largest else "",
+        lead,
         f"After {last} months, {percent(unemployed)} were unemployed." if unemployed is not None and
         all(top["destination"] != "Unemployed" for m, top in largest if m == last) else "",
         _not_published(hidden) if hidden else "")
     return Chart(chart_id, title, description or "No figures are available.",
-                 _filled(designs.destinations(), values, title),
+                 _filled(designs.destinations(), values),
                  ChartTable(("Time after qualifying", *DESTINATIONS), table_rows))
 
 
@@ -127,17 +130,17 @@ def cohort_chart(rows: Rows, *, chart_id: str = "cohorts") -> Chart:
                "ci_high": _number(row.get("ci_high")), "base": _integer(row.get("base")), "reason": _reason(row)}
               for row in rows]
     values.sort(key=lambda v: v["cohort"])
-    title = "Employment rate 12 months after qualifying, by year of qualifying"
+    title = "Employed 12 months after qualifying, year by year"
     table = ChartTable(("Year of qualifying", "Employment rate", "95% interval", "Graduates in base"),
-                       tuple((v["cohort"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]), count(v["base"]))
-                             for v in values))
+                       tuple((v["cohort"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]),
+                              whole_number(v["base"])) for v in values))
     published = [v for v in values if v["share"] is not None]
     latest = ""
     if published:
         last = published[-1]
         detail = ", ".join(part for part in (
             f"95% interval {interval(last['ci_low'], last['ci_high'])}" if last["ci_low"] is not None else "",
-            f"{count(last['base'])} graduates" if last["base"] is not None else "") if part)
+            f"{whole_number(last['base'])} graduates" if last["base"] is not None else "") if part)
         latest = (f"Of those who qualified in {last['cohort']}, {percent(last['share'])} were employed "
                   f"12 months later{f' ({detail})' if detail else ''}.")
     spread = ""
@@ -147,10 +150,10 @@ def cohort_chart(rows: Rows, *, chart_id: str = "cohorts") -> Chart:
         spread = (f"Across the years shown the rate ranged from {percent(low['share'])} ({low['cohort']}) "
                   f"to {percent(high['share'])} ({high['cohort']}).")
     hidden = _hidden_sentence([(v["cohort"], v["reason"]) for v in values if v["share"] is None])
-    # Two-line axis labels ("2021" over "120 graduates") need about 80 px a year.
-    design = designs.cohorts(compact_base=len(values) > 7)
+    # What fits under each year depends on how many years there are; a design per case.
+    design = designs.cohorts(years=min(len(values), 10))
     return Chart(chart_id, title, _sentences(latest, spread, hidden) or "No figures are available.",
-                 _filled(design, values, title), table)
+                 _filled(design, values), table)
 
 
 def _sector_rows(values: list[dict]) -> list[dict]:
@@ -169,7 +172,8 @@ def _sector_rows(values: list[dict]) -> list[dict]:
                                             "share": round(sum(v["share"] for v in rest), 1), "reason": ""}]
     if len(hidden) > 3:
         reasons = sorted({v["reason"] for v in hidden if v["reason"]})
-        hidden = [{"code": "", "sector": f"{len(hidden)} more sectors", "share": None, "reason": "; ".join(reasons)}]
+        name = f"{len(hidden)} other sectors" if drawn else f"{len(hidden)} sectors"
+        hidden = [{"code": "", "sector": name, "share": None, "reason": "; ".join(reasons)}]
     return drawn + hidden
 
 
@@ -187,7 +191,7 @@ def sectors_chart(rows: Rows, *, chart_id: str = "sectors") -> Chart:
     hidden = _hidden_sentence([(v["sector"], v["reason"]) for v in ordered if v["share"] is None], "share")
     design = designs.shares("sector", "Sector", "Share of employed graduates")
     return Chart(chart_id, title, _sentences(lead, hidden) or "No figures are available.",
-                 _filled(design, _sector_rows(values), title), table)
+                 _filled(design, _sector_rows(values)), table)
 
 
 _RELATED_PHRASES = {"Related": "a job related to their training", "Partly related": "a partly related job",
@@ -211,7 +215,7 @@ def related_chart(rows: Rows, *, chart_id: str = "related") -> Chart:
     hidden = _hidden_sentence([(v["answer"].lower(), v["reason"]) for v in values if v["share"] is None], "share")
     design = designs.shares("answer", "Job related to the training", "Share of employed graduates")
     return Chart(chart_id, title, _sentences(lead, hidden) or "No figures are available.",
-                 _filled(design, values, title), table)
+                 _filled(design, values), table)
 
 
 def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings") -> Chart:
@@ -229,7 +233,7 @@ def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings") -> 
     hidden = _hidden_sentence([(_lower_first(v["group"]), v["reason"]) for v in values if v["median"] is None],
                               "median")
     return Chart(chart_id, title, _sentences(lead, spread, hidden) or "No figures are available.",
-                 _filled(designs.earnings(*currency_affixes(currency)), values, title), table)
+                 _filled(designs.earnings(*currency_affixes(currency)), values), table)
 
 
 def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison") -> Chart:
@@ -238,11 +242,11 @@ def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison") ->
                "ci_high": _number(row.get("ci_high")), "base": _integer(row.get("base")), "reason": _reason(row)}
               for row in rows]
     table = ChartTable(("Group", "Rate", "95% interval", "Graduates in base"),
-                       tuple((v["group"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]), count(v["base"]))
-                             for v in values))
+                       tuple((v["group"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]),
+                              whole_number(v["base"])) for v in values))
     published = [v for v in values if v["share"] is not None]
-    shown = [f"{v['group']}: {percent(v['share'])}" + (f" ({count(v['base'])} graduates)" if v["base"] else "")
-             for v in published]
+    shown = [f"{v['group']}: {percent(v['share'])}"
+             + (f" ({whole_number(v['base'])} graduates)" if v["base"] is not None else "") for v in published]
     lead = f"{title} — {'; '.join(shown)}." if shown else ""
     highest = ""
     if len(published) > 2:
@@ -250,7 +254,7 @@ def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison") ->
         highest = f"The highest is {top['group']}."
     hidden = _hidden_sentence([(v["group"], v["reason"]) for v in values if v["share"] is None])
     return Chart(chart_id, title, _sentences(lead, highest, hidden) or "No figures are available.",
-                 _filled(designs.comparison(), values, title), table)
+                 _filled(designs.comparison(), values), table)
 
 
 def timeline_chart(rows: Rows, *, chart_id: str = "timeline") -> Chart:
@@ -272,7 +276,7 @@ def timeline_chart(rows: Rows, *, chart_id: str = "timeline") -> Chart:
         spans.append(f"{status.lower()} {years[0]}" + (f"–{years[-1]}" if years[-1] != years[0] else ""))
     description = (f"Status by year: {join_words(spans)}. In {values[-1]['year']} the status was "
                    f"{' and '.join(by_year[values[-1]['year']]).lower()}.") if values else "No status is recorded."
-    return Chart(chart_id, title, description, _filled(designs.timeline(), values, title), table)
+    return Chart(chart_id, title, description, _filled(designs.timeline(), values), table)
 
 
 def benchmark_chart(rows: Rows, target: float = 82.0, *, chart_id: str = "benchmark") -> Chart:
@@ -289,4 +293,4 @@ def benchmark_chart(rows: Rows, target: float = 82.0, *, chart_id: str = "benchm
         f"The EU target for 2025 is {target:g}%" + (f"; {join_words(reached)} {'is' if len(reached) == 1 else 'are'}"
                                                     " at or above it." if reached else "."),
         _hidden_sentence([(v["label"], "") for v in values if v["value"] is None]))
-    return Chart(chart_id, title, description, _filled(designs.benchmark(float(target)), values, title), table)
+    return Chart(chart_id, title, description, _filled(designs.benchmark(float(target)), values), table)

@@ -20,8 +20,13 @@ from .model import (BLUE, DESTINATION_COLOURS, DESTINATIONS, INK, MUTED, SKY_BLU
                     VERMILLION)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-#: Total width including axes: the page column is about 640 px and the SVG scales down from there.
+#: Total width: the page column is about 640 px and the SVG scales down from there.
 WIDTH = 600
+#: Padding around the plot; text may come out up to 10% wider in a browser than vl-convert measured.
+PADDING = 12
+#: Plot width of a chart with no axis at its left. The width is fixed rather than fitted
+#: (autosize "fit"), which would make Vega lay the chart out twice: it doubled the render time.
+PLOT_WIDTH = WIDTH - 2 * PADDING
 #: Height of one row of a labelled bar chart: a line of text above a 16 px bar.
 ROW = 46
 BAR_OFFSET = 9  # the bar sits this far below the row's centre, the text line just above it
@@ -40,23 +45,28 @@ def _alt():
     return alt
 
 
-def _themed(chart, subtitle: str | list[str] = ""):
-    """Apply the house style: fixed total width, system fonts, dark text, no frame.
+def _themed(chart, key: str | list[str] = "", plot_width: int = PLOT_WIDTH):
+    """Apply the house style: fixed width, system fonts, dark text, no frame.
 
-    The title text is the page's (``builders`` sets it); a design may fix a subtitle.
+    The chart's title is not drawn: the page shows ``Chart.title`` as the figure's
+    caption (HTML wraps, scales and translates; SVG text does not), and the SVG
+    carries it as its ``<title>``. ``key`` is a line or two drawn at the top to say how to read it.
     """
     alt = _alt()
-    title = alt.TitleParams(" ", subtitle=subtitle) if subtitle else alt.TitleParams(" ")
-    return (chart.properties(width=WIDTH, title=title,
-                             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-            .configure(font=FONT, background="white", padding={"left": 12, "right": 12, "top": 6, "bottom": 6})
+    if key:  # drawn as a title in body text, since Vega draws no subtitle without a title
+        chart = chart.properties(title=alt.TitleParams(key, fontSize=12, fontWeight="normal", color=INK,
+                                                       lineHeight=16))
+    return (chart.properties(width=plot_width, autosize=alt.AutoSizeParams(type="pad"))
+            # aria=False: the SVG as a whole is one image named by its <title> and <desc>, and the data
+            # are in the chart's table; per-mark labels would repeat them in internal field names.
+            .configure(font=FONT, background="white", aria=False,
+                       padding={"left": PADDING, "right": PADDING, "top": 6, "bottom": 6})
             .configure_view(stroke=None)
             .configure_axis(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12,
                             titleFontWeight="normal", domainColor=AXIS_LINE, tickColor=AXIS_LINE, gridColor=GRID)
             .configure_legend(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12,
                               titleFontWeight="normal", symbolType="square", symbolSize=180)
-            .configure_title(color="#111111", fontSize=16, fontWeight="bold", anchor="start", offset=12,
-                             subtitleColor=INK, subtitleFontSize=12, subtitlePadding=6)
+            .configure_title(anchor="start", offset=12)
             .configure_text(color=INK, fontSize=13))
 
 
@@ -81,7 +91,7 @@ def _percent_axis(title: str):
 def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, measure: str = "share",
                    calculate: dict | None = None, bar=None, extra_layers=(), x_scale=None, x_axis=None,
                    bar_colour: str = BLUE, figure_at_right: bool = True):
-    """Rows of "label ... figure" text with a bar under each: long names never need truncating.
+    """Rows of "label ... figure" text with a bar under each, so that long names get the full width.
 
     ``label`` and ``figure`` are Vega expressions for the text at the left and the
     right of each row; ``measure`` is the field whose None marks the row as not
@@ -93,12 +103,22 @@ def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, meas
     """
     alt = _alt()
     valid = f"isValid(datum.{measure})"
-    base = alt.Chart(alt.Data(values=[])).transform_window(row="row_number()")
+    # Transforms every layer needs run once, on the layer chart; each layer only filters.
+    base = alt.Chart()
+    shared = [("window", {"row": "row_number()"})]
     if calculate:
-        base = base.transform_calculate(**calculate)
-    base = base.transform_calculate(row_figure=figure)
-    base = base.transform_calculate(
-        row_label=label if figure_at_right else f"{label} + ': ' + datum.row_figure")
+        shared.append(("calculate", calculate))
+    shared.append(("calculate", {"row_figure": figure}))
+    # A name longer than the room the figure at the right leaves is cut short with "…" (it is in
+    # full in the tooltip and the table). Counting characters rather than setting the text mark's
+    # "limit" spares vl-convert a dozen text measurements a row (~1 ms each). The allowance is
+    # for wide fonts (DejaVu Sans): 7.5 px a character at 13 px, 9 px a bold one.
+    room = (f"floor(({PLOT_WIDTH} - 24 - 9 * length(datum.row_figure)) / 7.5)" if figure_at_right
+            else f"floor({PLOT_WIDTH} / 7.5)")
+    full = label if figure_at_right else f"{label} + ': ' + datum.row_figure"
+    shared += [("calculate", {"row_full": full}), ("calculate", {
+        "row_label": f"length(datum.row_full) > {room} ? trim(substring(datum.row_full, 0, {room} - 1)) + '…' "
+                     ": datum.row_full"})]
     y = alt.Y("row:O", axis=None, title=None)
     x_scale = x_scale or alt.Scale(domain=[0, 100])
     x_axis = x_axis or _percent_axis(x_title)
@@ -106,12 +126,8 @@ def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, meas
         def bar(base, y, x_scale, x_axis):
             return base.transform_filter(valid).mark_bar(height=16, yOffset=BAR_OFFSET, color=bar_colour).encode(
                 y=y, x=alt.X(f"{measure}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
-    # The name gets what the figure at the right leaves free. vl-convert measures text in
-    # Liberation Sans; browsers may draw it up to 10% wider (DejaVu Sans on Linux), so the
-    # allowance is 9 px a bold character at 13 px plus a gap.
-    limit = "width - 30 - 9 * length(datum.row_figure)" if figure_at_right else "width"
     layers = [
-        base.mark_text(align="left", baseline="bottom", dy=-1, limit={"expr": limit}).encode(
+        base.mark_text(align="left", baseline="bottom", dy=-1).encode(
             y=y, x=alt.value(0), text="row_label:N", tooltip=tooltip),
         bar(base, y, x_scale, x_axis),
         base.transform_filter(f"!{valid}").transform_calculate(why="datum.reason || ''")
@@ -122,7 +138,14 @@ def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, meas
     if figure_at_right:
         layers.insert(1, base.mark_text(align="right", baseline="bottom", dy=-1, fontWeight="bold").encode(
             y=y, x=alt.value({"expr": "width"}), text="row_figure:N", tooltip=tooltip))
-    return alt.layer(*layers).properties(height=alt.Step(ROW))
+    return _shared(alt.layer(*layers, data=alt.Data(values=[])), shared).properties(height=alt.Step(ROW))
+
+
+def _shared(chart, transforms):
+    """Apply ``(kind, arguments)`` transforms, e.g. ``("calculate", {"a": "datum.b"})``, to a layer chart."""
+    for kind, arguments in transforms:
+        chart = getattr(chart, f"transform_{kind}")(**arguments)
+    return chart
 
 
 @cache
@@ -130,9 +153,7 @@ def destinations() -> dict:
     """Stacked bars of the five destinations, one per observation point, each named above its bar."""
     alt = _alt()
     order = json.dumps(list(DESTINATIONS))
-    base = alt.Chart(alt.Data(values=[])).transform_calculate(
-        dest_order=f"indexof({order}, datum.destination)",
-        share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'")
+    base = alt.Chart()
     y = alt.Y("months_after:O", title=None, sort="ascending", axis=None)
     offset = 14  # the bar's centre below the row's centre; the row's name sits above it
     x_scale = alt.Scale(domain=[0, 100])
@@ -183,47 +204,68 @@ def destinations() -> dict:
              .transform_calculate(note="'not published: ' + lower(datum.names)")
              .mark_text(align="right", baseline="bottom", dy=-2, fontStyle="italic", color=MUTED, fontSize=12)
              .encode(y=y, x=alt.value({"expr": "width"}), text="note:N"))
-    chart = alt.layer(bars, labels, boxes, box_text, names, notes).properties(height=alt.Step(60))
+    chart = alt.layer(bars, labels, boxes, box_text, names, notes, data=alt.Data(values=[])).transform_calculate(
+        dest_order=f"indexof({order}, datum.destination)",
+        share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+    ).properties(height=alt.Step(60))
     return _spec(_themed(chart))
 
 
 @cache
-def cohorts(compact_base: bool) -> dict:
-    """Employment rate by cohort: a point with its 95% interval, the base under each year."""
+def cohorts(years: int) -> dict:
+    """Employment rate by cohort: a point with its 95% interval, its figure above, the base under each year.
+
+    How much fits under and above each year depends on how many years share the
+    520 px: the base as "1,250 graduates" up to 5 years, as "1,250" up to 9 (the
+    axis title says what it is), then only in the tooltip and the table, where
+    the figure above each point is also rounded to whole percent.
+    """
     alt = _alt()
-    base_label = "'n = ' + format(datum.base, ',')" if compact_base else "format(datum.base, ',') + ' graduates'"
-    base = alt.Chart(alt.Data(values=[])).transform_calculate(
-        axis_label=f"datum.cohort + '|' + (isValid(datum.base) ? {base_label} : ' ')",
+    many = years > 9
+    if years <= 5:
+        base_line, x_title = "format(datum.base, ',') + ' graduates'", "Year of qualifying"
+    elif not many:
+        base_line, x_title = "format(datum.base, ',')", "Year of qualifying and graduates in the base"
+    else:
+        base_line, x_title = "", "Year of qualifying"
+    axis_label = (f"datum.cohort + '|' + (isValid(datum.base) ? {base_line} : ' ')" if base_line
+                  else "datum.cohort")
+    calculated = dict(
+        axis_label=axis_label,
         share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+        point_text="format(datum.share, '.0f') + '%'" if many else PCT1.format("datum.share"),
+        top="isValid(datum.ci_high) ? datum.ci_high : datum.share",
         ci_text=(f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') + '–' + "
                  f"{PCT1.format('datum.ci_high')} : ''"),
         base_text="isValid(datum.base) ? format(datum.base, ',') : ''")
-    x = alt.X("axis_label:O", title="Year of qualifying", sort="ascending",
+    base = alt.Chart()
+    x = alt.X("axis_label:O", title=x_title, sort="ascending",
               axis=alt.Axis(labelExpr="split(datum.label, '|')", labelAngle=0, labelFontSize=12,
                             labelLineHeight=16, labelPadding=6, titlePadding=10))
-    y = alt.Y("share:Q", scale=alt.Scale(domain=[0, 100]), axis=_percent_axis("Employed 12 months after qualifying"))
+    y_scale = alt.Scale(domain=[0, 100])
+    y = alt.Y("share:Q", scale=y_scale, axis=_percent_axis("Employed 12 months after qualifying"))
     tooltip = [alt.Tooltip("cohort:N", title="Year of qualifying"),
                alt.Tooltip("share_text:N", title="Employment rate"),
                alt.Tooltip("ci_text:N", title="95% interval"), alt.Tooltip("base_text:N", title="Graduates in base")]
     published = base.transform_filter("isValid(datum.share)")
+    whiskers = [published.transform_filter(f"isValid(datum.{end})").mark_tick(
+        color=INK, size=12, thickness=1.5, orient="horizontal").encode(x=x, y=alt.Y(f"{end}:Q", scale=y_scale))
+        for end in ("ci_low", "ci_high")]
     chart = alt.layer(
         published.transform_filter("isValid(datum.ci_low) && isValid(datum.ci_high)").mark_rule(
-            color=INK, strokeWidth=1.5).encode(x=x, y="ci_low:Q", y2="ci_high:Q", tooltip=tooltip),
-        published.transform_filter("isValid(datum.ci_low)").mark_tick(color=INK, size=12, thickness=1.5,
-                                                                      orient="horizontal")
-        .encode(x=x, y="ci_low:Q"),
-        published.transform_filter("isValid(datum.ci_high)").mark_tick(color=INK, size=12, thickness=1.5,
-                                                                       orient="horizontal")
-        .encode(x=x, y="ci_high:Q"),
+            color=INK, strokeWidth=1.5).encode(x=x, y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q",
+                                               tooltip=tooltip),
+        *whiskers,
         published.mark_point(filled=True, size=90, color=BLUE, opacity=1, stroke="white", strokeWidth=1)
         .encode(x=x, y=y, tooltip=tooltip),
-        published.mark_text(align="left", dx=9, baseline="middle", fontWeight="bold").encode(
-            x=x, y="share:Q", text="share_text:N", tooltip=tooltip),
+        published.mark_text(baseline="bottom", dy=-6, fontWeight="bold").encode(
+            x=x, y=alt.Y("top:Q", scale=y_scale), text="point_text:N", tooltip=tooltip),
         base.transform_filter("!isValid(datum.share)").mark_text(
-            baseline="middle", fontStyle="italic", color=MUTED, fontSize=12, lineBreak="\n").encode(
-            x=x, y=alt.datum(50), text=alt.value("not\npublished"), tooltip=tooltip),
-    ).properties(height=300)
-    return _spec(_themed(chart))
+            baseline="middle", fontStyle="italic", color=MUTED, fontSize=11 if many else 12, lineBreak="\n")
+        .encode(x=x, y=alt.datum(50), text=alt.value("not\npublished"), tooltip=tooltip),
+        data=alt.Data(values=[]),
+    ).transform_calculate(**calculated).properties(height=300)
+    return _spec(_themed(chart, plot_width=PLOT_WIDTH - 56))  # room for the percent axis and its title
 
 
 @cache
@@ -293,19 +335,16 @@ def earnings(prefix: str, suffix: str) -> dict:
         x_scale=alt.Scale(zero=True, nice=True),
         x_axis=alt.Axis(title="Gross monthly earnings, full-time employed", grid=True, tickCount=6,
                         labelExpr=money.format("datum.value")))
-    return _spec(_themed(chart, subtitle=["The black line marks the median; the bar spans the middle half of",
-                                          "earners, from the lower to the upper quartile."]))
+    return _spec(_themed(chart, key=["The black line marks the median; the bar spans the middle half of",
+                                     "earners, from the lower to the upper quartile."]))
+
+
 @cache
 def timeline() -> dict:
     """One row per year, a coloured cell per status that year with the status written in it."""
     alt = _alt()
     order = json.dumps(list(STATUSES))
-    base = (alt.Chart(alt.Data(values=[]))
-            .transform_calculate(status_order=f"indexof({order}, datum.status)")
-            .transform_window(part="row_number()", groupby=["year"], sort=[alt.SortField("status_order")])
-            .transform_joinaggregate(parts="count()", groupby=["year"])
-            .transform_calculate(x0="(datum.part - 1) / datum.parts", x1="datum.part / datum.parts",
-                                 mid="(datum.part - 0.5) / datum.parts"))
+    base = alt.Chart()
     y = alt.Y("year:O", title=None, sort="ascending",
               axis=alt.Axis(domain=False, ticks=False, labelPadding=8, labelFontSize=13))
     x_scale = alt.Scale(domain=[0, 1])
@@ -318,8 +357,14 @@ def timeline() -> dict:
     text = base.mark_text(baseline="middle", fontSize=13).encode(
         y=y, x="mid:Q", text="status:N", tooltip=tooltip,
         color=alt.condition(f"datum.status == '{STATUSES[2]}'", alt.value("white"), alt.value("black")))
-    chart = alt.layer(cells, text).properties(height=alt.Step(30))
-    return _spec(_themed(chart))
+    chart = (alt.layer(cells, text, data=alt.Data(values=[]))
+             .transform_calculate(status_order=f"indexof({order}, datum.status)")
+             .transform_window(part="row_number()", groupby=["year"], sort=[alt.SortField("status_order")])
+             .transform_joinaggregate(parts="count()", groupby=["year"])
+             .transform_calculate(x0="(datum.part - 1) / datum.parts", x1="datum.part / datum.parts",
+                                  mid="(datum.part - 0.5) / datum.parts")
+             .properties(height=alt.Step(30)))
+    return _spec(_themed(chart, plot_width=PLOT_WIDTH - 44))  # room for the years
 
 
 @cache

@@ -68,7 +68,7 @@ def interval(low: float | None, high: float | None) -> str:
     return f"{format_decimal(low, '0.0', locale='en')}–{format_decimal(high, '0.0', locale='en')}%"
 
 
-def count(value: int | None) -> str:
+def whole_number(value: int | None) -> str:
     """A base as "1,250"; "" when it is not given."""
     return "" if value is None else format_decimal(value, "#,##0", locale="en")
 
@@ -91,4 +91,6 @@ def money(value: float | None, currency: str) -> str:
 
 def join_words(words: list[str]) -> str:
     """["a", "b", "c"] -> "a, b and c"."""
+    if not words:
+        return ""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -165,11 +165,12 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
 
     report = Report()
     typed: dict[str, pd.DataFrame] = {}
+    invalid: dict[str, dict] = {}
     for name in INPUT_RESOURCES:
         frame, table_file = raw[name]
         schema = table_schema(name)
         if check_header(list(frame.columns), schema, table_file, report):
-            typed[name] = check_fields(frame, schema, table_file, report)
+            typed[name], invalid[name] = check_fields(frame, schema, table_file, report)
             check_primary_key(typed[name], schema, table_file, report)
     if set(typed) == set(INPUT_RESOURCES):
         grads, grad_file = typed["graduates"], raw["graduates"][1]
@@ -177,7 +178,7 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
             target = key["reference"]["resource"]
             check_foreign_key(grads, key["fields"], typed[target][key["reference"]["fields"]],
                               raw[target][1], grad_file, report)
-        check_graduate_rules(grads, typed["programmes"], grad_file, report)
+        check_graduate_rules(grads, invalid["graduates"], typed["programmes"], grad_file, report)
     if report:
         raise InputError(report.sorted(), uncounted=report.uncounted)
     return InputPackage(

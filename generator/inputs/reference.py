@@ -36,7 +36,7 @@ def load_reference(folder: Path, project: Path) -> pd.DataFrame:
     report = Report()
     typed = None
     if check_header(list(frame.columns), schema, table_file, report):
-        typed = check_fields(frame, schema, table_file, report)
+        typed, _ = check_fields(frame, schema, table_file, report)
         check_primary_key(typed, schema, table_file, report)
     if report:
         raise InputError(report.sorted(), uncounted=report.uncounted)

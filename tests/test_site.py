@@ -1,0 +1,121 @@
+"""The rendered site: every page there, every link resolving, nothing left unfinished."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from generator.build import build
+
+from conftest import REPO
+
+COUNTRIES = yaml.safe_load((REPO.parent / "shared" / "reference" / "countries.yaml").read_text()) \
+    if (REPO.parent / "shared" / "reference" / "countries.yaml").exists() else []
+
+
+class Links(HTMLParser):
+    """Every href/src in a page, and every id it defines."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_country_in_the_reference_has_a_profile_page(demo_build):
+    geos = [c["geo"] for c in COUNTRIES] or [p.stem for p in (REPO / "content" / "countries").glob("*.md")]
+    assert len(geos) == 30
+    for geo in geos:
+        assert (demo_build / "countries" / geo.lower() / "index.html").exists(), geo
+
+
+def test_every_guide_chapter_is_reachable_from_the_contents(demo_build):
+    toc = parse(demo_build / "guide" / "index.html").links
+    chapters = sorted(p.parent.name for p in demo_build.glob("guide/*/index.html"))
+    assert len(chapters) >= 8
+    for chapter in chapters:
+        assert f"{chapter}/index.html" in toc, chapter
+    assert "ontrack-guide.pdf" in toc
+
+
+def test_no_page_has_placeholder_text(demo_build):
+    pattern = re.compile(r"\b(TODO|TBD|lorem ipsum|FIXME)\b", re.I)
+    offenders = [p.relative_to(demo_build).as_posix() for p in demo_build.rglob("*.html")
+                 if pattern.search(re.sub(r"<script.*?</script>", "", p.read_text(encoding="utf-8"), flags=re.S))]
+    assert not offenders
+
+
+def test_every_internal_link_resolves(demo_build):
+    broken = []
+    pages = sorted(demo_build.rglob("*.html"))
+    ids = {p: parse(p).ids for p in pages}
+    for page in pages:
+        for link in parse(page).links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto") or link.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if page.name == "404.html" and parts.path:
+                target = (demo_build / unquote(parts.path)).resolve()
+            if not target.exists():
+                broken.append(f"{page.relative_to(demo_build)} -> {link}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
+                broken.append(f"{page.relative_to(demo_build)} -> {link} (no such anchor)")
+    assert not broken, broken[:20]
+
+
+def test_pages_load_nothing_from_outside(demo_build):
+    external = []
+    for page in demo_build.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", text):
+            if re.search(r"""(src|href)=["']?(https?:)?//""", tag) and 'rel="license"' not in tag:
+                external.append((page.name, tag))
+    assert not external, external[:5]
+
+
+def test_sitemap_lists_every_page(demo_build):
+    sitemap = (demo_build / "sitemap.xml").read_text()
+    pages = [p for p in demo_build.rglob("index.html")]
+    assert sitemap.count("<loc>") == len(pages)
+
+
+def test_a_project_template_overrides_the_default_one(demo_project, tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(demo_project, project, ignore=shutil.ignore_patterns("output", ".ontrack-cache"))
+    (project / "templates").mkdir()
+    (project / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Lost? Ask the school office.</h1>{% endblock %}')
+    build(project, tmp_path / "out")
+    assert "Lost? Ask the school office." in (tmp_path / "out" / "404.html").read_text()
+    assert "Page not found" not in (tmp_path / "out" / "404.html").read_text()
+    assert "Where do vocational graduates go?" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_programme_page_speaks_plainly_and_shows_bases(demo_build):
+    pages = sorted(demo_build.glob("programmes/*/index.html"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert re.search(r"<strong>\d+ in 10 graduates</strong> were working a year after finishing", text)
+    assert "not published — fewer than 25 graduates in the base" in text
+    assert "base" in text and "95% interval" in text
+    for page in pages[:5]:
+        csv_link = [l for l in parse(page).links if l.endswith(".csv")]
+        assert csv_link and (page.parent / csv_link[0]).exists()
