@@ -114,13 +114,37 @@ def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: Site
 
 
 def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
-              figures: Mapping[str, str] | None = None) -> bytes:
-    """The implementation guide as PDF bytes; the same input gives the same bytes."""
-    import weasyprint  # heavy (Pango, fonts): loaded only when a PDF is made
+              figures: Mapping[str, str] | None = None, cache_dir: Path | None = None) -> bytes:
+    """The implementation guide as PDF bytes; the same input gives the same bytes.
+
+    With ``cache_dir``, a PDF made from the same HTML and stylesheets before is reused:
+    WeasyPrint takes about ten seconds, and the guide rarely changes between builds.
+    """
+    import hashlib
 
     roots = template_roots(env.loader)
+    html = guide_html(chapters, env, site, release, figures)
+    digest = hashlib.sha256(html.encode("utf-8"))
+    for root in roots:
+        for css in sorted((root / "pdf").glob("*.css")):
+            digest.update(css.read_bytes())
+    cached = cache_dir / f"guide-{digest.hexdigest()}.pdf" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    pdf = _write_pdf(html, roots)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".tmp")
+        partial.write_bytes(pdf)
+        partial.replace(cached)
+    return pdf
+
+
+def _write_pdf(html: str, roots: list[Path]) -> bytes:
+    import weasyprint  # heavy (Pango, fonts): loaded only when a PDF is made
+
     document = weasyprint.HTML(
-        string=guide_html(chapters, env, site, release, figures),
+        string=html,
         base_url=roots[0].as_uri() + "/" if roots else None,
         url_fetcher=local_fetcher(roots),
     )

@@ -6,6 +6,7 @@ first, then the packaged defaults, so a publisher overrides one file at a time.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -82,7 +83,9 @@ def _sitemap(site: Site) -> bytes:
 
 def _render_charts(site: Site, cache_dir: Path | None) -> dict[int, str]:
     charts = [chart for page in site.pages for chart in page.charts]
-    workers = 2 if len(charts) > 200 else 1
+    # One vl-convert process already keeps about 1.1 cores busy, so on a 2-core machine a second worker
+    # does not pay; larger machines get one worker per two cores.
+    workers = max(1, (os.cpu_count() or 2) // 2)
     svgs = chart_render.render_svgs(charts, cache_dir=cache_dir, workers=workers)
     return {id(chart): svg for chart, svg in zip(charts, svgs)}
 
@@ -94,7 +97,7 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
     if clock:
         clock.done("render charts")
     files = _asset_files(env)
-    files[f"{ASSETS}/vega.js"] = chart_render.vega_bundle().encode("utf-8")
+    files[f"{ASSETS}/vega.js"] = chart_render.vega_bundle(cache_dir).encode("utf-8")
     common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV}
     for page in site.pages:
         files[page.path] = render_page(env, page, common, svgs).encode("utf-8")
@@ -105,7 +108,8 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
         clock.done("render pages")
     from .guide import guide_pdf
 
-    files["guide/ontrack-guide.pdf"] = guide_pdf(site.guide, env, site.config.site, site.release.date())
+    files["guide/ontrack-guide.pdf"] = guide_pdf(site.guide, env, site.config.site, site.release.date(),
+                                                cache_dir=cache_dir)
     if clock:
         clock.done("guide PDF")
     return files

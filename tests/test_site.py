@@ -106,7 +106,7 @@ def test_a_project_template_overrides_the_default_one(demo_project, tmp_path):
         '{% extends "base.html" %}{% block main %}<h1>Lost? Ask the school office.</h1>{% endblock %}')
     build(project, tmp_path / "out")
     assert "Lost? Ask the school office." in (tmp_path / "out" / "404.html").read_text()
-    assert "Page not found" not in (tmp_path / "out" / "404.html").read_text()
+    assert "There is no page at this address" not in (tmp_path / "out" / "404.html").read_text()
     assert "Where do vocational graduates go?" in (tmp_path / "out" / "index.html").read_text()
 
 

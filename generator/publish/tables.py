@@ -65,8 +65,8 @@ _CELL_KEYS = [_fk("geo", "geo", "geo"), _fk("field", "fields", "code"),
 
 def _fmt(values: pd.Series, decimals: int) -> pd.Series:
     """Format numbers with a fixed number of decimals; missing stays empty."""
-    out = values.round(decimals).map(lambda v: f"{v:.{decimals}f}", na_action="ignore")
-    return out.fillna("").astype(object)
+    out = values.round(decimals).map(lambda v: f"{v:.{decimals}f}", na_action="ignore").astype(object)
+    return out.where(out.notna(), "")
 
 
 def _published_values(cells: pd.DataFrame) -> pd.DataFrame:
