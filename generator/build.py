@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .audit import audit_output
 from .config import Config, load_config
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
-from .errors import InputError, Problem
+from .errors import BuildError, InputError, Problem
 from .indicators import compute_indicators
 from .inputs.content import Content, load_content
 from .inputs.package import InputPackage, load_input_package
@@ -93,6 +94,16 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
     return Inputs(project, config, content, package, benchmark)
 
 
+def audit(site: Path, project: Path, data: Path | None = None) -> list:
+    """The privacy audit of a built site; with input data, record identifiers are searched for too."""
+    config = load_config(project)
+    record_ids = None
+    if data is not None:
+        package = load_input_package(data, project)
+        record_ids = set(package.graduates["record_id"].astype(str).unique())
+    return audit_output(site, config.disclosure, record_ids)
+
+
 def disclose(inputs: Inputs) -> tuple[SafeTable, DisclosureReport]:
     cells = compute_indicators(inputs.package.graduates, inputs.package.programmes,
                                inputs.config.indicators.pooled_cohorts)
@@ -139,8 +150,17 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
     files = OutputFiles()
     files.update(data_files)
     files.update(pages)
+    record_ids = set(inputs.package.graduates["record_id"].astype(str).unique())
+
+    def check(staged: Path) -> None:
+        validate_packages(staged, packages)
+        breaches = audit_output(staged, inputs.config.disclosure, record_ids)
+        if breaches:
+            raise BuildError("the privacy audit failed; nothing was published:\n  "
+                             + "\n  ".join(str(b) for b in breaches[:20]))
+
     write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.timezone.utc).timestamp(),
-                 check=lambda staged: validate_packages(staged, packages))
-    clock.done("write and validate packages")
+                 check=check)
+    clock.done("write, validate and audit")
     return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report,
                         tuple(clock.timings))

@@ -97,6 +97,36 @@ def build(project: Path, output: Path | None, data: Path | None) -> None:
                f"into {summary.output} in {time.perf_counter() - started:.1f} s.")
 
 
+@main.command()
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="Project whose content/site.toml gives the disclosure thresholds.")
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Input data package: its record identifiers are searched for in the site too.")
+def audit(site: Path, project: Path, data: Path | None) -> None:
+    """Check a built site against the privacy rules; exit 1 on any breach.
+
+    No record identifier, no rate on a base under the threshold, no unrounded
+    count, no hidden figure recoverable by subtraction.
+
+    \b
+    Example:
+        ontrack audit output --data datasets/demo
+    """
+    from .build import audit as run_audit
+
+    try:
+        breaches = run_audit(site, project.resolve(), data)
+    except OntrackError as exc:
+        _fail(exc)
+    for breach in breaches:
+        click.echo(str(breach), err=True)
+    if breaches:
+        click.echo(f"{len(breaches)} breach(es) of the privacy rules.", err=True)
+        sys.exit(1)
+    click.echo(f"Privacy audit of {site}: no breach found.")
+
+
 @main.command("demo-data")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the input data package into.")

@@ -1,0 +1,227 @@
+"""The measured workloads. Each runs in a fresh process started by ``bench/run.py``.
+
+    python bench/probes.py data   --project P --data D        ontrack load_inputs, compute_indicators, apply_disclosure
+    python bench/probes.py duckdb --data D [--threads N]      DuckDB: load the CSV files, then the same aggregation
+    python bench/probes.py build  --project P --data D --output O [--cold]
+                                                              a whole ontrack build (what `ontrack build` runs)
+    python bench/probes.py pages  --project P --data D        ontrack renders the programme pages, charts off
+    python bench/probes.py verify --project P --data D        DuckDB's cells equal ontrack's (a correctness check)
+
+Each prints one JSON object on its last line of standard output: seconds per
+step, measured inside the process with ``time.perf_counter``. The parent
+measures the wall time and peak memory of the whole process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))  # the repository's generator package, also when not installed
+
+
+class Steps:
+    """Seconds of each named step, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str):
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+@contextmanager
+def profiled(path: str | None):
+    """cProfile the block into ``path`` (pstats format) when a path is given."""
+    if not path:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        profile.dump_stats(path)
+
+
+def probe_data(args) -> dict:
+    """ontrack's data stages, called as generator.build.build calls them."""
+    from generator.build import load_inputs
+    from generator.disclosure import apply_disclosure
+    from generator.indicators import compute_indicators
+
+    steps = Steps()
+    with profiled(args.profile):
+        with steps.step("load and validate"):
+            inputs = load_inputs(Path(args.project), Path(args.data))
+        with steps.step("aggregate"):
+            cells = compute_indicators(inputs.package.graduates, inputs.package.programmes,
+                                       inputs.config.indicators.pooled_cohorts)
+        with steps.step("disclose"):
+            safe, _report = apply_disclosure(cells, inputs.config.disclosure)
+    return {"steps": steps.seconds, "records": len(inputs.package.graduates), "cells": len(safe)}
+
+
+def probe_duckdb(args) -> dict:
+    """DuckDB loads the same CSV files into tables, then runs the aggregation and hands it to pandas."""
+    import duckdb
+
+    from duckdb_floor import aggregation_sql, load_sql
+
+    steps = Steps()
+    con = duckdb.connect(config={"threads": args.threads} if args.threads else {})
+    with steps.step("load"):
+        for statement in load_sql(Path(args.data)):
+            con.execute(statement)
+    with steps.step("aggregate"):
+        result = con.execute(aggregation_sql()).df()
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    return {"steps": steps.seconds, "rows": len(result), "threads": int(threads), "duckdb": duckdb.__version__}
+
+
+def probe_build(args) -> dict:
+    """A whole build, as `ontrack build PROJECT --output O --data D` runs it; --cold empties the chart cache first."""
+    from generator.build import CACHE_FOLDER, build
+
+    project = Path(args.project)
+    if args.cold:
+        shutil.rmtree(project / CACHE_FOLDER, ignore_errors=True)
+    with profiled(args.profile):
+        summary = build(project, Path(args.output), Path(args.data))
+    return {"steps": dict(summary.timings), "pages": summary.pages, "files": summary.files,
+            "packages": summary.packages}
+
+
+#: Replaces the site's chart partial, so that a page with no charts renders without them.
+NO_CHART = "{% macro chart_figure(c) -%}{%- endmacro %}"
+
+
+def programme_site(project: Path, data: Path):
+    """The site model of a demo input, made as generator.build.build makes it (setup, not measured)."""
+    from generator.build import disclose, load_inputs, release_datetime
+    from generator.publish.packages import all_packages
+    from generator.publish.tables import code_list_tables, context_tables, geos_in, indicator_tables
+    from generator.site import build_site
+
+    inputs = load_inputs(project, data)
+    safe, report = disclose(inputs)
+    release = release_datetime(inputs.config, safe)
+    programmes, providers = inputs.package.programmes, inputs.package.providers
+    tables = {**indicator_tables(safe),
+              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries)),
+              **context_tables(inputs.content.countries, inputs.benchmark)}
+    _files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
+    return build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
+                      release, report, inputs.package.offered_by())
+
+
+def probe_pages(args) -> dict:
+    """Render every programme page with the site's templates and no charts; optionally write them out."""
+    import jinja2
+
+    from generator.render import render_page, template_environment
+    from generator.site import NAV
+
+    steps = Steps()
+    project = Path(args.project)
+    with steps.step("setup: load, disclose, publish, site model"):
+        site = programme_site(project, Path(args.data))
+    pages = [page for page in site.pages if page.template == "programme.html"]
+    for page in pages:
+        page.charts = []
+    with steps.step("setup: template environment"):
+        env = template_environment(project)
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"_chart.html": NO_CHART}), env.loader])
+        env.get_template("programme.html")
+    common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV}
+    html = {}
+    with profiled(args.profile):
+        with steps.step("render"):
+            for page in pages:
+                html[page.path] = render_page(env, page, common, {}).encode("utf-8")
+    if args.write:
+        out = Path(args.write)
+        shutil.rmtree(out, ignore_errors=True)
+        with steps.step("write"):
+            for path, data in html.items():
+                target = out / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+    return {"steps": steps.seconds, "pages": len(pages), "bytes": sum(len(b) for b in html.values())}
+
+
+def probe_verify(args) -> dict:
+    """Check that the DuckDB floor computes ontrack's numbers: every rate's numerator and base, and the earnings."""
+    import duckdb
+    import numpy as np
+    import pandas as pd
+
+    from duckdb_floor import aggregation_sql, level_of_grouping, load_sql
+    from generator.build import load_inputs
+    from generator.indicators import EARNINGS, RATES, UNIT_COLUMNS, compute_indicators
+
+    inputs = load_inputs(Path(args.project), Path(args.data))
+    cells = compute_indicators(inputs.package.graduates, inputs.package.programmes,
+                               inputs.config.indicators.pooled_cohorts)
+    con = duckdb.connect()
+    for statement in load_sql(Path(args.data)):
+        con.execute(statement)
+    wide = con.execute(aggregation_sql(pooled_cohorts=inputs.config.indicators.pooled_cohorts)).df()
+    levels = level_of_grouping()
+    wide["level"] = [levels[g][0] for g in wide["grouping_id"]]
+    pooled = [levels[g][1] == "pooled" for g in wide["grouping_id"]]
+    wide["cohort"] = np.where(pooled, cells.pooled_label, wide["cohort_year"].astype("Int64").astype(str))
+    for column in UNIT_COLUMNS:
+        wide[column] = wide[column].fillna("").astype(str)
+    keys = ["level", *UNIT_COLUMNS, "cohort", "months_after"]
+    wide["months_after"] = wide["months_after"].astype("int64")
+    long = []
+    for indicator, (num, base, _ref) in RATES.items():
+        long.append(wide[keys].assign(indicator=indicator, numerator=wide[num].astype("float64"),
+                                      base=wide[base].astype("int64")))
+    for indicator in EARNINGS:
+        have = wide[indicator].notna()
+        long.append(wide.loc[have, keys].assign(indicator=indicator, numerator=wide.loc[have, indicator],
+                                                base=wide.loc[have, "earn_n"].astype("int64")))
+    duck = pd.concat(long, ignore_index=True)
+    duck = duck[duck["base"] > 0]
+    ours = cells.cells[cells.cells["indicator"].isin([*RATES, *EARNINGS])][[*keys, "indicator", "numerator", "base"]]
+    joined = ours.merge(duck, on=[*keys, "indicator"], how="outer", suffixes=("", "_duckdb"), indicator=True)
+    only = joined["_merge"].value_counts().to_dict()
+    both = joined[joined["_merge"] == "both"]
+    same = np.isclose(both["numerator"], both["numerator_duckdb"], rtol=1e-9, atol=1e-6) & (both["base"] == both["base_duckdb"])
+    return {"cells": len(ours), "matched": int(same.sum()), "differ": int((~same).sum()),
+            "only_ontrack": int(only.get("left_only", 0)), "only_duckdb": int(only.get("right_only", 0)),
+            "ok": bool(same.all() and not only.get("left_only") and not only.get("right_only"))}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("probe", choices=["data", "duckdb", "build", "pages", "verify"])
+    parser.add_argument("--project", default=str(BENCH.parent))
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--output")
+    parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--threads", type=int, default=0, help="DuckDB threads (0: DuckDB's default, every core)")
+    parser.add_argument("--write", help="pages: also write the rendered pages under this folder")
+    parser.add_argument("--profile", help="write a cProfile of the measured part to this file")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(BENCH))
+    result = {"data": probe_data, "duckdb": probe_duckdb, "build": probe_build, "pages": probe_pages,
+              "verify": probe_verify}[args.probe](args)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""The privacy audit: a last look at everything a build writes, before it is published.
+
+It runs at the end of every build, on the staged output, and fails the build
+when any rule is breached; ``ontrack audit DIR`` runs it on a built site. It
+checks what was actually written (HTML, CSV, JSON, SVG, JS, the PDF's text),
+not what the code meant to write:
+
+* no record identifier from the input appears anywhere;
+* no rate is published on a base under the threshold, and hidden cells are empty;
+* every published count is rounded;
+* no hidden cell can be recovered by subtraction: wherever published cells add
+  up to a published total, none has exactly one hidden part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import DisclosureOptions
+from .disclosure import FLAG_SUPPRESSED, RELATIONS, round_count
+from .indicators import LEVELS
+
+TEXT_SUFFIXES = {".html", ".csv", ".json", ".jsonld", ".svg", ".js", ".xml", ".txt", ".ttl", ".cff", ".md", ""}
+_TOKEN = re.compile(rb"[A-Za-z0-9_-]{8,64}")
+#: Published tables with one row per indicator cell.
+CELL_TABLES = ("indicators.csv", "destinations.csv", "sectors.csv", "earnings.csv")
+
+
+@dataclass(frozen=True)
+class Breach:
+    file: str
+    row: int | None
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.row}" if self.row else "")
+        return f"{where}: {self.rule}: {self.message}"
+
+
+def _texts(root: Path):
+    """(relative path, bytes) of every file whose text a reader could see."""
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".pdf":
+            text = pdf_text(path)
+            if text is not None:
+                yield rel, text
+        elif path.suffix == ".zip":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    yield f"{rel}!{name}", archive.read(name)
+        elif path.suffix.lower() in TEXT_SUFFIXES:
+            yield rel, path.read_bytes()
+
+
+def pdf_text(path: Path) -> bytes | None:
+    """The text of a PDF via poppler's pdftotext, or None when poppler is not installed."""
+    if shutil.which("pdftotext") is None:
+        return None
+    done = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True, check=False)
+    return done.stdout
+
+
+def find_record_ids(root: Path, record_ids: set[str]) -> list[Breach]:
+    """Every place an input record identifier appears in the output."""
+    wanted = {r.encode() for r in record_ids}
+    breaches, seen = [], set()
+    for rel, data in _texts(root):
+        digest = hashlib.sha1(data).digest()
+        if digest in seen:  # a ZIP member identical to a file already read
+            continue
+        seen.add(digest)
+        for token in sorted(set(_TOKEN.findall(data)) & wanted):
+            breaches.append(Breach(rel, None, "record-id", f"record identifier {token.decode()!r} is published"))
+    return breaches
+
+
+def _read_cells(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+
+
+def _rows(frame: pd.DataFrame, mask, file: str, rule: str, message: str) -> list[Breach]:
+    return [Breach(file, int(i) + 2, rule, message) for i in np.flatnonzero(np.asarray(mask))[:20]]
+
+
+def check_cells(cells: pd.DataFrame, file: str, options: DisclosureOptions) -> list[Breach]:
+    """Thresholds, rounding and empty hidden cells, over whole columns."""
+    smallest_rate_base = int(round_count([options.min_base], options.rounding_base)[0])
+    smallest_stat_base = int(round_count([options.min_n_statistic], options.rounding_base)[0])
+    hidden = cells["flag"] == FLAG_SUPPRESSED
+    shown = (cells["value"] != "") & ~hidden
+    base = pd.to_numeric(cells["base_rounded"].where(cells["base_rounded"] != ""), errors="coerce")
+    not_empty = (cells["value"] != "") | (cells["base_rounded"] != "")
+    for column in ("ci_low", "ci_high"):
+        if column in cells:
+            not_empty |= cells[column] != ""
+    floor = np.where(cells.get("unit", pd.Series("", index=cells.index)) == "percent",
+                     smallest_rate_base, smallest_stat_base)
+    return (_rows(cells, hidden & not_empty, file, "hidden-not-empty", "a hidden cell still shows a value or base")
+            + _rows(cells, shown & base.isna(), file, "no-base", "a published value has no base")
+            + _rows(cells, shown & (base % options.rounding_base != 0) & base.notna(), file, "unrounded",
+                    f"a count is not a multiple of {options.rounding_base}")
+            + _rows(cells, shown & (base < floor), file, "small-base", "a value is published on a base under the threshold"))
+
+
+def check_subtraction(cells: pd.DataFrame, file: str) -> list[Breach]:
+    """No published total may have exactly one hidden part among its published breakdowns."""
+    additive = cells[cells["unit"].isin(["percent", "months"])].copy()
+    additive["hidden"] = additive["flag"] == FLAG_SUPPRESSED
+    breaches = []
+
+    def exposed(children, parents, keys, what):
+        counts = children.groupby(keys, sort=False)["hidden"].sum().rename("parts").reset_index()
+        joined = parents[keys + ["hidden"]].merge(counts, on=keys)
+        for row in joined[(joined["parts"] == 1) & ~joined["hidden"]].head(20).itertuples(index=False):
+            breaches.append(Breach(file, None, "recoverable",
+                                   f"{what}: the only hidden part of a published total ({', '.join(map(str, row[:len(keys)]))})"))
+
+    for child, parent in RELATIONS:
+        keys = [*LEVELS[parent], "cohort", "months_after", "indicator"]
+        exposed(additive[additive["level"] == child], additive[additive["level"] == parent], keys,
+                f"{child} within {parent}")
+    pooled = additive["cohort"].str.contains("-")
+    for level, units in LEVELS.items():
+        at = additive[additive["level"] == level]
+        totals = at[pooled.loc[at.index]]
+        if totals.empty:
+            continue
+        first, last = (int(y) for y in totals["cohort"].iloc[0].split("-"))
+        singles = at[at["cohort"].isin([str(y) for y in range(first, last + 1)])]
+        exposed(singles, totals, ["level", *units, "months_after", "indicator"], f"{level} cohorts within the pooled span")
+    return breaches
+
+
+def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | None = None) -> list[Breach]:
+    """Every breach of the privacy rules in a built (or staged) site."""
+    breaches: list[Breach] = []
+    if record_ids:
+        breaches += find_record_ids(root, record_ids)
+    for path in sorted(root.rglob("*.csv")):
+        rel = path.relative_to(root).as_posix()
+        cells = _read_cells(path)
+        if "suppression_reason" not in cells.columns:
+            continue
+        breaches += check_cells(cells, rel, options)
+        # Country packages and page downloads are subsets of the whole-site tables, checked here once.
+        if path.parent == root / "data" and path.name in CELL_TABLES:
+            breaches += check_subtraction(cells, rel)
+    return breaches
