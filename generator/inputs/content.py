@@ -264,6 +264,9 @@ def load_content(project: Path) -> Content:
     problems: list[Problem] = []
     countries, guide, pages = [], [], {}
     root = project / "content"
+    if not root.is_dir():
+        raise_if([Problem("content", None, None, "missing-folder",
+                          "the project has no content/ folder (site.toml, countries/, guide/, pages/)")])
     for kind in ("countries", "guide", "pages"):
         for path in sorted((root / kind).glob("*.md")):
             file = str(path.relative_to(project))

@@ -125,6 +125,7 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
                                   "starts with a byte-order mark; save it as UTF-8 without BOM")])
     if not head:
         raise InputError([Problem(file, None, None, "empty-file", "the file is empty; a header row is required")])
+    _check_header_line(path, file)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
                             quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
@@ -135,7 +136,20 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
         raise InputError([Problem(file, _line_of(str(exc)), None, "csv", f"malformed CSV: {exc}".strip())]) from None
     except pd.errors.EmptyDataError:
         raise InputError([Problem(file, None, None, "empty-file", "the file is empty; a header row is required")]) from None
+    if frame.empty:
+        raise InputError([Problem(file, None, None, "no-rows", "the file has a header but no rows")])
     return frame
+
+
+def _check_header_line(path: Path, file: str) -> None:
+    """Duplicate column names, seen before pandas renames them to 'name.1'."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        names = next(csv.reader(f), [])
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise InputError([Problem(file, 1, name, "duplicate-column", "column appears more than once")])
+        seen.add(name)
 
 
 def _line_of(message: str) -> int | None:

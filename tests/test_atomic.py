@@ -1,0 +1,69 @@
+"""Atomic builds: killed at any moment, the output is the whole previous site or the whole new one."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, graduate, write_package
+from test_cli import tree_hash
+
+
+def _ontrack(project, output, version):
+    (project / "content" / "site.toml").write_text(
+        (REPO / "content" / "site.toml").read_text().replace('data_version = "2026.1"', f'data_version = "{version}"'))
+    return subprocess.Popen([sys.executable, "-m", "generator.cli", "build", str(project), "--output", str(output)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+@pytest.fixture(scope="module")
+def small_project(tmp_path_factory):
+    project = tmp_path_factory.mktemp("atomic") / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copytree(REPO / "datasets" / "reference", project / "datasets" / "reference")
+    rows = [graduate(i) for i in range(40)] + [graduate(100 + i, programme="AT-101-3-002") for i in range(40)]
+    write_package(project / "datasets" / "demo", rows)
+    return project
+
+
+def test_killed_builds_never_leave_a_half_site(small_project, tmp_path):
+    output = tmp_path / "site"
+    hashes = {}
+    durations = []
+    for version in ("A", "B"):
+        started = time.perf_counter()
+        build = _ontrack(small_project, output, version)
+        assert build.wait(timeout=600) == 0, build.stderr.read().decode()
+        durations.append(time.perf_counter() - started)
+        hashes[version] = tree_hash(output)
+    assert hashes["A"] != hashes["B"]
+    rng = random.Random(int(os.environ.get("ONTRACK_KILL_SEED", time.time())))
+    for attempt in range(6):
+        version = "AB"[attempt % 2]
+        build = _ontrack(small_project, output, version)
+        time.sleep(rng.uniform(0.2, max(durations) * 1.1))
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+        assert tree_hash(output) in hashes.values(), f"attempt {attempt}: output is neither the old nor the new site"
+    # The next build cleans up whatever a killed one left behind, and succeeds.
+    build = _ontrack(small_project, output, "A")
+    assert build.wait(timeout=600) == 0, build.stderr.read().decode()
+    assert tree_hash(output) == hashes["A"]
+    assert sorted(p.name for p in output.parent.iterdir() if not p.name.endswith(".lock")) == ["site"]
+
+
+def test_two_builds_at_once_do_not_mix(small_project, tmp_path):
+    output = tmp_path / "site"
+    first, second = _ontrack(small_project, output, "A"), _ontrack(small_project, output, "A")
+    results = [(p.wait(timeout=600), p.stderr.read().decode()) for p in (first, second)]
+    for code, err in results:
+        assert code == 0 or (code == 1 and "another ontrack build is writing" in err), err
+    assert any(code == 0 for code, _ in results)
+    assert (output / "index.html").exists()
