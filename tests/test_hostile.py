@@ -20,6 +20,8 @@ from conftest import PROGRAMMES, PROVIDERS, REPO, graduate, write_package
 HOSTILE = ('<script>alert("xss-1")</script> <img src=x onerror=alert("xss-2")> '
            '"><svg onload=alert("xss-3")> </script><script>alert("xss-4")</script> '
            "javascript:alert('xss-5') {{ 7*7 }} ../../etc/passwd")
+#: Short enough for a programme or provider name (at most 200 characters).
+SHORT = '<script>alert("xss-1")</script><img src=x onerror=alert("xss-2")>"><svg onload=alert("xss-3")>'
 MARKDOWN = ('\n\n<script>alert("xss-6")</script>\n\n<iframe src="javascript:alert(7)"></iframe>\n\n'
             '[click me](javascript:alert("xss-8")) <a href="javascript:alert(9)" onclick="alert(10)">link</a>\n\n'
             '<div onmouseover="alert(11)">hover</div>\n\n' + HOSTILE + "\n")
@@ -51,8 +53,8 @@ def hostile_site(tmp_path_factory):
     chapter.write_text(text + MARKDOWN, encoding="utf-8")
     about = project / "content" / "pages" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + MARKDOWN, encoding="utf-8")
-    programmes = [dict(p, name=p["name"] + " " + HOSTILE, description=HOSTILE) for p in PROGRAMMES]
-    providers = [dict(p, name="School " + HOSTILE) for p in PROVIDERS]
+    programmes = [dict(p, name=p["name"] + " " + SHORT, description=HOSTILE) for p in PROGRAMMES]
+    providers = [dict(p, name="School " + SHORT) for p in PROVIDERS]
     rows = [graduate(i) for i in range(40)] + [graduate(100 + i, programme="AT-101-3-002") for i in range(40)]
     write_package(project / "datasets" / "demo", rows, programmes=programmes, providers=providers)
     out = root / "site"
@@ -76,7 +78,7 @@ def test_nothing_executes_and_nothing_injected_survives(hostile_site):
             page.mouse.move(200, 300)
             assert not dialogs, (path, dialogs)
             found = page.evaluate("""() => ({
-                scripts: [...document.scripts].filter(s => !(s.type === 'application/json' || /assets\\//.test(s.getAttribute('src') || ''))).length,
+                scripts: [...document.scripts].filter(s => !(s.type === 'application/json' || s.type === 'application/ld+json' || /assets\\//.test(s.getAttribute('src') || ''))).length,
                 handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
                 jsLinks: [...document.querySelectorAll('[href],[src]')].filter(e => /^\\s*javascript:/i.test(e.getAttribute('href') || e.getAttribute('src') || '')).length,
                 frames: document.querySelectorAll('iframe, img[src=x]').length,
