@@ -79,14 +79,25 @@ def load_sql(folder: Path) -> list[str]:
 
 
 def aggregation_sql(graduates: str = "graduates", programmes: str = "programmes", pooled_cohorts: int = 3) -> str:
-    """One query over the loaded tables: flags per record, sums per grouping set, rates, intervals, quartiles."""
+    """One query over the loaded tables: sums, rates, Wilson intervals and earnings quartiles of every cell.
+
+    Written as a careful DuckDB user would, to make the floor a low one: the
+    records are summed once to the finest groups (programme, provider, cohort,
+    observation point), the levels above are sums of those sums (every count is
+    additive), and only the quartiles, which are not, go back to the records,
+    and then only to the employed full-time graduates with earnings.
+    """
     flag_sql = ",\n    ".join(f"{expr} AS {name}" for name, expr in FLAGS.items())
     # Flags refer to earlier flags (emp uses status_known ...): DuckDB resolves these lateral aliases.
-    sums = ",\n    ".join(f"count(*) FILTER (WHERE {name}) AS {name}" for name in FLAGS)
-    sets = []
-    for units in LEVELS.values():
+    fine_sums = ",\n    ".join(f"sum({name}::INTEGER) AS {name}" for name in FLAGS)
+    rollup_sums = ",\n    ".join(f"sum({name})::BIGINT AS {name}" for name in [*FLAGS, "months_known"])
+    sets, earning_sets = [], []
+    for level, units in LEVELS.items():
         for time_column in ("cohort_year", "in_pool"):
-            sets.append("(" + ", ".join([*units, time_column, "months_after"]) + ")")
+            grouping_set = "(" + ", ".join([*units, time_column, "months_after"]) + ")"
+            sets.append(grouping_set)
+            if level in EARNING_LEVELS:
+                earning_sets.append(grouping_set)
     z2 = Z95 * Z95
     rates = []
     for indicator, (num, base, _ref) in RATES.items():
@@ -94,47 +105,57 @@ def aggregation_sql(graduates: str = "graduates", programmes: str = "programmes"
         rates.append(f"{p} AS {indicator}")
         centre = f"(({p} + {z2} / (2 * {n})) / (1 + {z2} / {n}))"
         half = f"({Z95} * sqrt({p} * (1 - {p}) / {n} + {z2} / (4 * {n} * {n})) / (1 + {z2} / {n}))"
-        rates.append(f"greatest({centre} - {half}, 0) AS {indicator}_ci_low, least({centre} + {half}, 1) AS {indicator}_ci_high")
+        rates.append(f"greatest({centre} - {half}, 0) AS {indicator}_ci_low, "
+                     f"least({centre} + {half}, 1) AS {indicator}_ci_high")
     rate_sql = ",\n  ".join(rates)
-    earning_ids = ", ".join(str(gid) for gid, (level, _) in level_of_grouping().items() if level in EARNING_LEVELS)
+    group_columns = ", ".join(_GROUP_COLUMNS)
+    same_group = " AND ".join(f"s.{c} IS NOT DISTINCT FROM e.{c}"
+                              for c in ["grouping_id", *_GROUP_COLUMNS, "months_after"])
     return f"""
-WITH graduates AS (
-  SELECT g.*, substr(p.isced_f, 1, 2) AS field,
-         g.cohort_year > (SELECT max(cohort_year) FROM {graduates}) - {pooled_cohorts} AS in_pool
-  FROM {graduates} AS g JOIN {programmes} AS p USING (programme_code)
+WITH pool AS (SELECT max(cohort_year) - {pooled_cohorts} AS before FROM {graduates}),
+records AS (
+  SELECT g.*, substr(p.isced_f, 1, 2) AS field, g.cohort_year > pool.before AS in_pool
+  FROM {graduates} AS g JOIN {programmes} AS p USING (programme_code), pool
 ),
 flags AS (
-  SELECT geo, field, programme_code, provider_code, cohort_year, in_pool, months_after, currency,
+  SELECT geo, field, programme_code, provider_code, cohort_year, in_pool, months_after,
     {flag_sql},
-    CASE WHEN status_known AND months_employed IS NOT NULL THEN months_employed END AS months_employed_known,
-    CASE WHEN emp AND work_regime = 'FT' THEN earnings_month END AS earnings_ft
-  FROM graduates
+    CASE WHEN status_known AND months_employed IS NOT NULL THEN months_employed END AS months_employed_known
+  FROM records
+),
+fine AS (
+  SELECT geo, field, programme_code, provider_code, cohort_year, in_pool, months_after,
+    {fine_sums},
+    count(months_employed_known) AS months_known, sum(months_employed_known) AS months_sum
+  FROM flags
+  GROUP BY ALL
 ),
 sums AS (
-  SELECT GROUPING({", ".join(_GROUP_COLUMNS)}) AS grouping_id,
-    geo, field, programme_code, provider_code, cohort_year, in_pool, months_after,
-    {sums},
-    count(months_employed_known) AS months_known, sum(months_employed_known) AS months_sum,
-    quantile_cont(earnings_ft, [0.25, 0.5, 0.75]) AS earnings_quartiles,
-    count(earnings_ft) AS earn_n,
-    min(currency) FILTER (WHERE earnings_ft IS NOT NULL) AS currency_min,
-    max(currency) FILTER (WHERE earnings_ft IS NOT NULL) AS currency_max
-  FROM flags
+  SELECT GROUPING({group_columns}) AS grouping_id, {group_columns}, months_after,
+    {rollup_sums},
+    sum(months_sum) AS months_sum
+  FROM fine
   GROUP BY GROUPING SETS ({", ".join(sets)})
+),
+earnings AS (
+  SELECT GROUPING({group_columns}) AS grouping_id, {group_columns}, months_after,
+    quantile_cont(earnings_month, [0.25, 0.5, 0.75]) AS quartiles, count(*) AS earn_n,
+    min(currency) AS currency_min, max(currency) AS currency_max
+  FROM records
+  WHERE contact IN ('RESPONDED', 'MATCHED') AND lm_status = 'EMP' AND work_regime = 'FT'
+    AND earnings_month IS NOT NULL
+  GROUP BY GROUPING SETS ({", ".join(earning_sets)})
 )
-SELECT grouping_id, geo, field, programme_code, provider_code, cohort_year, months_after, *
-         EXCLUDE (grouping_id, geo, field, programme_code, provider_code, cohort_year, in_pool, months_after,
-                  earnings_quartiles, currency_min, currency_max),
+SELECT s.grouping_id, s.geo, s.field, s.programme_code, s.provider_code, s.cohort_year, s.months_after,
+  s.* EXCLUDE (grouping_id, geo, field, programme_code, provider_code, cohort_year, in_pool, months_after),
+  coalesce(e.earn_n, 0) AS earn_n,
   {rate_sql},
   months_sum / nullif(months_known, 0) AS MONTHS_EMP,
-  CASE WHEN grouping_id IN ({earning_ids}) AND currency_min = currency_max
-       THEN currency_min END AS currency,
-  CASE WHEN grouping_id IN ({earning_ids}) AND currency_min = currency_max
-       THEN earnings_quartiles[1] END AS EARN_Q1,
-  CASE WHEN grouping_id IN ({earning_ids}) AND currency_min = currency_max
-       THEN earnings_quartiles[2] END AS EARN_MED,
-  CASE WHEN grouping_id IN ({earning_ids}) AND currency_min = currency_max
-       THEN earnings_quartiles[3] END AS EARN_Q3
-FROM sums
-WHERE in_pool IS NULL OR in_pool
+  -- Earnings are summarised only where a group has one currency, as ontrack does.
+  CASE WHEN e.currency_min = e.currency_max THEN e.currency_min END AS currency,
+  CASE WHEN e.currency_min = e.currency_max THEN e.quartiles[1] END AS EARN_Q1,
+  CASE WHEN e.currency_min = e.currency_max THEN e.quartiles[2] END AS EARN_MED,
+  CASE WHEN e.currency_min = e.currency_max THEN e.quartiles[3] END AS EARN_Q3
+FROM sums AS s LEFT JOIN earnings AS e ON {same_group}
+WHERE s.in_pool IS NULL OR s.in_pool
 """

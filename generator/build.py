@@ -25,6 +25,7 @@ from .inputs.package import InputPackage, load_input_package
 from .inputs.reference import load_reference
 from .publish.check import validate_packages
 from .publish.packages import all_packages
+from .publish.release import open_data
 from .publish.tables import code_list_tables, context_tables, geos_in, indicator_tables
 from .writer import OutputFiles, write_output
 
@@ -142,9 +143,12 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
               **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries)),
               **context_tables(inputs.content.countries, inputs.benchmark)}
     data_files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
+    extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
+                       cache_dir=project / CACHE_FOLDER / "workbooks")
+    data_files.update(extras.files)
     clock.done("publish packages")
     site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
-                      release, report, inputs.package.offered_by())
+                      release, report, inputs.package.offered_by(), extras)
     clock.done("site model and chart data")
     pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts", clock=clock)
     files = OutputFiles()

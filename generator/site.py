@@ -23,6 +23,8 @@ from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
 from .formatting import figure_text
 from .paths import relative_url, script_json
 from .publish.packages import PackageInfo, csv_bytes
+from .publish.release import OpenData
+from .publish.schemaorg import dataset_jsonld
 from .publish.tables import published_frame
 from . import charts as chart_designs
 
@@ -75,8 +77,10 @@ class SiteBuilder:
 
     def __init__(self, config: Config, content: Content, safe: SafeTable, programmes: pd.DataFrame,
                  providers: pd.DataFrame, benchmark: pd.DataFrame, packages: list[PackageInfo],
-                 release: dt.datetime, report: DisclosureReport, offered_by: dict[str, tuple[str, ...]]):
+                 release: dt.datetime, report: DisclosureReport, offered_by: dict[str, tuple[str, ...]],
+                 open_data: OpenData | None = None):
         self.offered_by = offered_by
+        self.open_data = open_data
         self.config, self.content, self.safe = config, content, safe
         self.figures = FigureIndex(safe)
         self.programmes = programmes.sort_values(["geo", "name", "programme_code"]).reset_index(drop=True)
@@ -199,10 +203,11 @@ class SiteBuilder:
         ]
         currency = earn.currency or next((fg.currency for _, lvl, d in peers
                                           for fg in [f("EARN_MED", lvl, **d)] if fg.currency), "")
-        charts.append(chart_designs.earnings_chart([
-            {"group": label, "q1": f("EARN_Q1", level, **d).value, "median": f("EARN_MED", level, **d).value,
-             "q3": f("EARN_Q3", level, **d).value, "reason": f("EARN_MED", level, **d).reason}
-            for label, level, d in peers], currency))
+        if currency:  # no group here has earnings data at all: no chart rather than an empty one
+            charts.append(chart_designs.earnings_chart([
+                {"group": label, "q1": f("EARN_Q1", level, **d).value, "median": f("EARN_MED", level, **d).value,
+                 "q3": f("EARN_Q3", level, **d).value, "reason": f("EARN_MED", level, **d).reason}
+                for label, level, d in peers], currency))
         self.extra[f"programmes/{self.slugs[code]}/{self.slugs[code]}.csv"] = self._programme_csv(code)
         offered_by = [self.providers.loc[c, "name"] for c in self.offered_by.get(code, ()) if c in self.providers.index]
         hidden = [fg for fg in headline + [earn] if not fg.published]
@@ -276,6 +281,7 @@ class SiteBuilder:
             "benchmark": own.to_dict("records"), "eu_benchmark": bench[bench["geo"] == EU_CODE].to_dict("records"),
             "target": EU_TARGET, "target_year": EU_TARGET_YEAR, "target_source": EU_TARGET_SOURCE,
             "package": next((p for p in self.packages if p.geo == geo), None),
+            "dataset_jsonld": self.dataset_jsonld(next((p.name for p in self.packages if p.geo == geo), "")),
             "programmes": [r for r in self._rows if r["geo"] == geo],
         }, charts=charts, description=f"Graduate tracking in {profile.name}: who runs it, what it measures, and the figures.")
 
@@ -298,7 +304,23 @@ class SiteBuilder:
         return Page("data/index.html", "data.html", "Open data", "data", {
             "packages": self.packages, "site_package": self.packages[0],
             "country_packages": self.packages[1:],
+            "open_data": self.open_data, "dataset_jsonld": self.dataset_jsonld(self.packages[0].name),
+            "changelog": "changelog" in self.content.pages,
         }, description="Download the published figures as Frictionless data packages.")
+
+    def dataset_jsonld(self, package_name: str):
+        """A package's schema.org Dataset, ready for a <script> element; None without it or without a base URL."""
+        meta = self.open_data.dataset(package_name) if self.open_data and self.open_data.base else None
+        return script_json(dataset_jsonld(meta, self.config, self.open_data.base, self.release)) if meta else None
+
+    def dictionary_page(self) -> Page | None:
+        """Every published resource and field, and the input files, from their Table Schemas."""
+        if self.open_data is None:
+            return None
+        return Page("data/dictionary/index.html", "dictionary.html", "Data dictionary", "data", {
+            "dictionary": self.open_data.dictionary, "packages": self.packages,
+        }, description="Every published file and column: type, unit, allowed codes and meaning; "
+                       "the indicator definitions.")
 
     def content_page(self, slug: str, section: str) -> Page | None:
         from .prose import markdown_to_html
@@ -320,8 +342,9 @@ class SiteBuilder:
         pages += [self.country(c) for c in self.content.countries]
         pages += self.guide_pages()
         pages.append(self.data_page())
+        pages += [p for p in [self.dictionary_page()] if p is not None]
         for slug, section in (("methodology", "methodology"), ("about", "about"), ("accessibility", "about"),
-                              ("privacy", "about")):
+                              ("privacy", "about"), ("changelog", "data")):
             page = self.content_page(slug, section)
             if page is not None:
                 pages.append(page)
@@ -339,7 +362,7 @@ def _share_row(label: str, figure: Figure) -> dict:
 
 
 def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
-               offered_by) -> Site:
+               offered_by, open_data=None) -> Site:
     """The site model for these inputs."""
     return SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
-                       offered_by).build()
+                       offered_by, open_data).build()

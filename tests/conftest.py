@@ -80,3 +80,48 @@ def demo_build(demo_project, tmp_path_factory):
     output = tmp_path_factory.mktemp("built") / "site"
     build(demo_project, output)
     return output
+
+
+#: npm packages the tests use (tests/package.json): `npm ci --prefix tests` installs them; tests/run.sh does.
+NODE_MODULES = REPO / "tests" / "node_modules"
+
+
+def _node_file(relative: str) -> Path:
+    path = NODE_MODULES / relative
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `npm ci --prefix tests --ignore-scripts` (bash tests/run.sh does it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's browser script, to inject into a page."""
+    return _node_file("axe-core/axe.min.js")
+
+
+@pytest.fixture(scope="session")
+def vnu_jar() -> Path:
+    """The Nu HTML Checker (vnu-jar), run with Java."""
+    return _node_file("vnu-jar/build/dist/vnu.jar")
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_build):
+    """The demo site served over HTTP on 127.0.0.1; yields its base URL (ending in /)."""
+    from browser import serve
+
+    with serve(demo_build) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one for the whole session (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -12,6 +12,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || missing+=(libpango-1.0-0)
 dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || missing+=(libpangoft2-1.0-0)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
@@ -21,5 +22,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# axe-core (accessibility rules) and vnu-jar (the Nu HTML Checker), at the versions in tests/package-lock.json.
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Debian's JRE above is used instead.
+if [ ! tests/node_modules/.package-lock.json -nt tests/package-lock.json ]; then
+  npm ci --prefix tests --no-audit --no-fund --ignore-scripts --loglevel=error
+fi
 
 python3 -m pytest -q "$@"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import sync_playwright
+import re
+import subprocess
 
-from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, PageWatch, serve
+import pytest
+
+from browser import SCREENSHOTS, PageWatch, serve
 
 PAGE_TYPES = {
     "home": "index.html",
@@ -31,19 +33,11 @@ def site(demo_build):
         yield base, pages, demo_build
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_page_loads_cleanly_and_is_photographed(site, browser, kind):
     base, pages, _ = site
     SCREENSHOTS.mkdir(exist_ok=True)
-    for width in (390, 1280):
+    for width in (320, 390, 1280):  # 320: WCAG 1.4.10 reflow, the narrowest phone held upright
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         watch = PageWatch(page, base)
@@ -120,7 +114,36 @@ def test_the_site_works_from_file_urls(site, browser):
     failed = []
     page.on("requestfailed", lambda req: failed.append(req.url))
     page.goto((build / pages["programme"]).as_uri())
+    page.locator("figure.chart .chart-svg").first.hover()  # the chart bundle loads on demand, from file:// too
+    page.locator("figure.chart .chart-interactive svg").first.wait_for()
     page.click("text=Compare this programme with others")
     assert page.locator("#compare-table thead th").count() == 2
     assert not outside and not failed, (outside, failed)
     page.close()
+
+
+@pytest.mark.parametrize("kind", ["programme", "country"])
+def test_programme_and_country_pages_print_cleanly(site, browser, kind, tmp_path):
+    """The print stylesheet: the content and every chart, without the screen's navigation and buttons.
+
+    The pages are also saved as PNGs in tests/screenshots/ (print-<kind>-<n>.png) for a person to look at.
+    """
+    base, pages, _ = site
+    page = browser.new_page()
+    page.goto(base + pages[kind], wait_until="networkidle")
+    heading = page.locator("h1").inner_text()
+    captions = page.locator("figure.chart .chart-title").all_inner_texts()
+    pdf = tmp_path / f"{kind}.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.close()
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert heading in text
+    assert captions and all(" ".join(caption.split()) in text for caption in captions)
+    for screen_only in ("Skip to main content", "Show the data as a table", "Compare this programme with others",
+                        "Methodology Accessibility Privacy"):
+        assert screen_only not in text, screen_only
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 8
+    SCREENSHOTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(SCREENSHOTS / f"print-{kind}")], check=True)

@@ -29,9 +29,11 @@ class Links(HTMLParser):
         attrs = dict(attrs)
         if "id" in attrs:
             self.ids.add(attrs["id"])
-        for key in ("href", "src"):
+        for key in ("href", "src", "xlink:href", "poster", "data", "data-bundle"):  # data-bundle: charts.js
             if attrs.get(key):
                 self.links.append(attrs[key])
+        if attrs.get("srcset"):  # "a.png 1x, b.png 2x": each candidate's URL
+            self.links += [candidate.split()[0] for candidate in attrs["srcset"].split(",") if candidate.strip()]
 
 
 def parse(path: Path) -> Links:
@@ -64,22 +66,44 @@ def test_no_page_has_placeholder_text(demo_build):
 
 
 def test_every_internal_link_resolves(demo_build):
-    broken = []
+    """Pages, stylesheets, scripts, images, downloads (CSV, ZIP, datapackage.json, the PDF) and #anchors."""
+    broken, kinds = [], set()
     pages = sorted(demo_build.rglob("*.html"))
-    ids = {p: parse(p).ids for p in pages}
+    ids = {p.resolve(): parse(p).ids for p in pages}
+
+    def check(page: Path, link: str, base: Path) -> None:
+        parts = urlsplit(link)
+        if parts.scheme in ("http", "https", "mailto") or link.startswith("//"):
+            return
+        where = f"{page.relative_to(demo_build)} -> {link}"
+        if parts.scheme:  # javascript:, data:, file: ... have no place in a link here
+            broken.append(f"{where} (scheme {parts.scheme}:)")
+            return
+        target = (base / unquote(parts.path)).resolve() if parts.path else page.resolve()
+        if target.is_dir():  # a server would answer with the folder's index.html, if there is one
+            target = target / "index.html"
+        if not target.is_file() or not target.is_relative_to(demo_build.resolve()):
+            broken.append(where)
+            return
+        kinds.add(target.name if target.name == "datapackage.json" else target.suffix)
+        if parts.fragment:
+            kinds.add("#")
+            if target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
+                broken.append(f"{where} (no such anchor)")
+
     for page in pages:
+        # 404.html is served at any depth, so its links are written from the site's root.
+        base = demo_build if page.name == "404.html" else page.parent
         for link in parse(page).links:
-            parts = urlsplit(link)
-            if parts.scheme in ("http", "https", "mailto") or link.startswith("//"):
-                continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if page.name == "404.html" and parts.path:
-                target = (demo_build / unquote(parts.path)).resolve()
-            if not target.exists():
-                broken.append(f"{page.relative_to(demo_build)} -> {link}")
-            elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
-                broken.append(f"{page.relative_to(demo_build)} -> {link} (no such anchor)")
+            check(page, link, base)
+    # The compare page builds its links from the programme list in assets/programmes-data.js.
+    compare = demo_build / "compare" / "index.html"
+    listing = (demo_build / "assets" / "programmes-data.js").read_text(encoding="utf-8")
+    for link in re.findall(r'"url":\s*"([^"]+)"', listing):
+        check(compare, link, compare.parent)
     assert not broken, broken[:20]
+    # Each kind of target was met at least once, so a regression that drops a kind from the check shows here.
+    assert {".html", ".css", ".js", ".svg", ".csv", ".zip", "datapackage.json", ".pdf", "#"} <= kinds, kinds
 
 
 def test_pages_load_nothing_from_outside(demo_build):

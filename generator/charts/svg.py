@@ -13,6 +13,9 @@ _ATTRIBUTE = re.compile(r'([^\s=]+)="([^"]*)"')
 _ID = re.compile(r'(\sid)="([^"]+)"')
 _URL_REFERENCE = re.compile(r"""url\((['"]?)#([^)'"]+)\1\)""")
 _HREF_REFERENCE = re.compile(r'(\s(?:xlink:)?href)="#([^"]+)"')
+#: Vega's per-mark ARIA attributes. Inside a ``role="img"`` root they are meaningless (its children are
+#: presentational), and the unnamed ``graphics-symbol`` marks fail WCAG 1.1.1 checks (axe ``svg-img-alt``).
+_MARK_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 
 def accessible_svg(svg: str, chart: Chart) -> str:
@@ -20,7 +23,8 @@ def accessible_svg(svg: str, chart: Chart) -> str:
 
     The fixed width and height go (the viewBox stays, so CSS ``width:100%;
     height:auto`` scales it); the root gets ``role="img"`` named by a ``<title>``
-    and ``<desc>`` put first; and every id and reference to one is prefixed
+    and ``<desc>`` put first, with the per-mark ARIA roles and labels inside it
+    removed; and every id and reference to one is prefixed
     with the chart id, because vl-convert numbers its clip paths from 1 in
     every chart and two charts on one page would otherwise share ids.
     """
@@ -41,7 +45,7 @@ def accessible_svg(svg: str, chart: Chart) -> str:
     opening = "<svg " + " ".join(f'{name}="{value}"' for name, value in attributes.items()) + ">"
     text = (f'<title id="{prefix}-title">{escape(chart.title)}</title>'
             f'<desc id="{prefix}-desc">{escape(chart.description)}</desc>')
-    return svg[:root.start()] + opening + text + svg[root.end():]
+    return svg[:root.start()] + opening + text + _MARK_ARIA.sub("", svg[root.end():])
 
 
 def spec_json(spec: dict) -> str:

@@ -29,6 +29,8 @@ EDUCATION = URIRef(EU + "data-theme/EDUC")
 LICENCE = URIRef(EU + "licence/CC_BY_4_0")
 IANA = "http://www.iana.org/assignments/media-types/"
 DATA_PACKAGE_STANDARD = URIRef("https://datapackage.org/standard/data-package/")
+#: DCAT 3 term, missing from rdflib's (DCAT 2) closed namespace.
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 
 PREFIXES = {"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "skos": SKOS, "spdx": SPDX, "vcard": VCARD, "xsd": XSD}
 
@@ -89,7 +91,7 @@ def catalogue_graph(datasets: list[DatasetMeta], config: Config, base: str, rele
         g.add((dataset, DCTERMS.title, _en(meta.title)))
         g.add((dataset, DCTERMS.description, _en(meta.description)))
         g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-        g.add((dataset, DCAT.version, Literal(site.data_version)))
+        g.add((dataset, DCAT_VERSION, Literal(site.data_version)))
         g.add((dataset, DCTERMS.issued, day))
         g.add((dataset, DCTERMS.modified, day))
         g.add((dataset, DCTERMS.publisher, publisher))

@@ -95,8 +95,10 @@ def _repack(workbook: bytes, release: dt.datetime, core_xml: bytes) -> bytes:
 
 
 def indicator_workbook(tables: list[PublishedTable], config: Config, release: dt.datetime) -> bytes:
-    """The XLSX bytes: README first, then each resource on its own sheet, in package order."""
+    """The XLSX bytes: README first, then each resource on its own sheet (indicators first, then package order)."""
     book = Workbook(write_only=True)
+    # The indicators first, after the README: the sheet most readers want.
+    tables = sorted(tables, key=lambda t: t.name != "indicators")
     readme = book.create_sheet("README")
     for row in _readme_rows(tables, config, release):
         readme.append(row)

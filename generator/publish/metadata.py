@@ -129,7 +129,10 @@ def file_meta(title: str, path: str, files: dict[str, bytes]) -> FileMeta:
 
 
 def _cohort_years(indicators: pd.DataFrame, geo: str) -> tuple[int, int]:
-    cohorts = indicators["cohort"] if not geo else indicators.loc[indicators["geo"] == geo, "cohort"]
+    """First and last cohort in the indicators of ``geo`` (of all geos when it has none, or for '')."""
+    cohorts = indicators.loc[indicators["geo"] == geo, "cohort"] if geo else indicators["cohort"]
+    if cohorts.empty:
+        cohorts = indicators["cohort"]
     years = sorted({int(y) for span in cohorts.unique() for y in str(span).split("-")})
     return years[0], years[-1]
 

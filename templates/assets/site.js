@@ -1,4 +1,28 @@
 /* ontrack: progressive enhancement for the programmes index (filter, sort). Everything works without it. */
+
+/* Boxes that scroll sideways (wide tables and charts on a phone) are focusable in the HTML, so that keyboard
+   users can scroll them (WCAG 2.1.1). Where a box fits its content there is nothing to scroll: its tab stop goes. */
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".table-scroll[tabindex], .chart-svg[tabindex]");
+  if (!boxes.length) { return; }
+  function update() {
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) { box.setAttribute("tabindex", "0"); }
+      else if (box !== document.activeElement) { box.removeAttribute("tabindex"); }
+    });
+  }
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; update(); });
+  });
+  // A closed <details> hides its table: measure again when one opens. (Charts redrawn by charts.js keep their size.)
+  document.addEventListener("toggle", update, true);
+  update();
+})();
+
 (function () {
   "use strict";
   var table = document.getElementById("programme-table");
