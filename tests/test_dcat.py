@@ -54,6 +54,7 @@ def test_the_catalogue_conforms_to_dcat_ap_3(catalogue, shapes):
     assert shacl_results(catalogue, shapes) == []
 
 
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # inside rdflib's parser
 def test_the_json_ld_is_the_same_graph_and_conforms(demo_build, catalogue, shapes):
     jsonld = rdflib.Graph().parse(demo_build / "data" / "catalog.jsonld", format="json-ld")
     assert isomorphic(jsonld, catalogue)
