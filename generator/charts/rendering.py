@@ -15,7 +15,7 @@ from .model import Chart
 from .svg import accessible_svg
 
 #: Bump when accessible_svg changes what it makes, so cached SVGs from before are not reused.
-POSTPROCESS_VERSION = "1"
+POSTPROCESS_VERSION = "2"
 #: A spawned worker costs about a second to start (Python, then V8 inside vl-convert), the
 #: time of some 25-40 charts; fewer charts than this per worker are rendered in-process.
 MIN_CHARTS_PER_WORKER = 20
