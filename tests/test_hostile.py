@@ -8,13 +8,12 @@ import shutil
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
 from generator.build import build
 from generator.paths import relative_url
 from generator.site import slugify
 
-from browser import CHROMIUM, CHROMIUM_ARGS, serve
+from browser import serve
 from conftest import PROGRAMMES, PROVIDERS, REPO, graduate, write_package
 
 HOSTILE = ('<script>alert("xss-1")</script> <img src=x onerror=alert("xss-2")> '
@@ -66,10 +65,9 @@ PAGES = ["index.html", "programmes/index.html", "programmes/at-071-4-001/index.h
          "countries/at/index.html", "about/index.html", "guide/index.html", "data/index.html", "methodology/index.html"]
 
 
-def test_nothing_executes_and_nothing_injected_survives(hostile_site):
+def test_nothing_executes_and_nothing_injected_survives(hostile_site, browser):
     chapter = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.glob("guide/*/index.html"))[0]
-    with serve(hostile_site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serve(hostile_site) as base:
         for path in PAGES + [chapter, "compare/index.html?p=AT-071-4-001&p=AT-101-3-002"]:
             page = browser.new_page()
             dialogs = []
@@ -85,7 +83,6 @@ def test_nothing_executes_and_nothing_injected_survives(hostile_site):
             })""")
             assert found == {"scripts": 0, "handlers": 0, "jsLinks": 0, "frames": 0}, (path, found)
             page.close()
-        browser.close()
 
 
 def test_hostile_text_is_shown_as_text(hostile_site):
