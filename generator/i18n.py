@@ -1,0 +1,220 @@
+"""Languages: gettext catalogues for the interface, Babel for numbers, dates and country names.
+
+Interface strings are English message ids in the templates and the code. Each
+other language has a catalogue, ``generator/locale/<lang>/LC_MESSAGES/messages.po``,
+read at build time (compiled in memory, so there is no separate compile step).
+``python -m generator.i18n extract`` refreshes ``messages.pot`` from the
+templates, the code and the code lists; ``python -m generator.i18n update``
+merges it into every catalogue; ``python -m generator.i18n init LANG`` starts
+a new one. Adding a language is that, translating the catalogue, and listing
+the language in ``content/site.toml``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+POT = LOCALE_DIR / "messages.pot"
+#: The language the message ids are written in: it needs no catalogue.
+SOURCE_LANGUAGE = "en"
+#: What "not published" reads as in text, before translation.
+NOT_PUBLISHED = "not published"
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogue without translating it here (it is translated where it is shown)."""
+    return message
+
+
+def catalogue_path(code: str) -> Path:
+    return LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
+
+
+def available_languages() -> list[str]:
+    """English and every language with a catalogue."""
+    return [SOURCE_LANGUAGE] + sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
+
+
+def language_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a site language, or None when it can."""
+    if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", code):
+        return f"{code!r} is not a language code such as 'en' or 'nl'"
+    if code != SOURCE_LANGUAGE and not catalogue_path(code).is_file():
+        return (f"no catalogue for {code!r}: run 'python -m generator.i18n init {code}' and translate "
+                f"{catalogue_path(code).relative_to(LOCALE_DIR.parent.parent)}")
+    return None
+
+
+@cache
+def _translations(code: str) -> NullTranslations:
+    if code == SOURCE_LANGUAGE:
+        return NullTranslations()
+    with catalogue_path(code).open("rb") as po:
+        catalog = read_po(po, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+@dataclass(frozen=True)
+class Language:
+    """One site language: its catalogue, and Babel formatting for its locale."""
+
+    code: str
+    prefix: str          # URL folder of its pages: '' for the default language, else 'nl/'
+
+    @property
+    def translations(self) -> NullTranslations:
+        return _translations(self.code)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code)
+
+    @property
+    def name(self) -> str:
+        """The language's own name for itself, e.g. 'Nederlands'."""
+        name = self.locale.get_display_name(self.code)
+        return name[:1].upper() + name[1:]
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def pct(self, value: float | None, digits: int = 1) -> str:
+        """A percentage given as 0–100, in the locale's pattern: '81.2%', '81,2%', '81,2 %'."""
+        if value is None:
+            return self.gettext(NOT_PUBLISHED)
+        pattern = self.locale.percent_formats[None].pattern
+        if digits:
+            pattern = re.sub(r"0(?=[^0-9#]*%)", "0." + "0" * digits, pattern, count=1)
+        return format_percent(value / 100, format=pattern, locale=self.locale)
+
+    def num(self, value: float | None, digits: int = 1) -> str:
+        if value is None:
+            return self.gettext(NOT_PUBLISHED)
+        return format_decimal(round(value, digits), format="#,##0." + "0" * digits if digits else "#,##0",
+                              locale=self.locale)
+
+    def count(self, value: int | None) -> str:
+        return self.gettext(NOT_PUBLISHED) if value is None else format_decimal(value, locale=self.locale)
+
+    def money(self, value: float | None, currency: str = "") -> str:
+        if value is None:
+            return self.gettext(NOT_PUBLISHED)
+        return f"{format_decimal(round(value), format='#,##0', locale=self.locale)} {currency}".strip()
+
+    def date(self, value) -> str:
+        """A date written out, e.g. '1 November 2026', '1 novembre 2026'."""
+        return format_date(value, format="long", locale=self.locale)
+
+    def territory(self, code: str) -> str | None:
+        """The locale's name of an ISO 3166 country, or None for codes Babel does not know (e.g. BE-VLG)."""
+        return self.locale.territories.get(code)
+
+
+def site_languages(codes: list[str]) -> list[Language]:
+    """The configured languages; the first is served from the site's root, the others from '<code>/'."""
+    return [Language(code, "" if i == 0 else f"{code}/") for i, code in enumerate(codes)]
+
+
+# -- catalogue maintenance ---------------------------------------------------------------------------
+
+#: Where message ids are found: the code (gettext keywords and N_) and the built-in templates.
+_METHODS = [("generator/**.py", "python"), ("templates/**.html", "jinja2")]
+_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def extract() -> Catalog:
+    """Every interface message: from the code, the templates and the code lists' labels."""
+    from babel.messages.extract import extract_from_dir
+
+    from .codelists import isced_fields, nace_sections
+
+    root = LOCALE_DIR.parent.parent
+    catalog = Catalog(project="ontrack", msgid_bugs_address="", charset="utf-8")
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    for folder, method in (("generator", "python"), ("templates", "jinja2")):
+        found = extract_from_dir(root / folder, [("**.py", "python")] if method == "python" else [("**.html", "jinja2")],
+                                 options_map={"**.html": options["templates/**.html"]}, keywords=_KEYWORDS,
+                                 comment_tags=("Translators:",), strip_comment_tags=True)
+        for filename, lineno, message, comments, context in found:
+            catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context)
+    for label in [f.label for f in isced_fields().values()] + [s.label for s in nace_sections().values()]:
+        catalog.add(label, None, [("generator/codelists", 0)])
+    return catalog
+
+
+def _write(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        write_po(out, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
+
+
+def untranslated(code: str) -> list[str]:
+    """Message ids of the template that ``code``'s catalogue lacks or marks fuzzy."""
+    with POT.open("rb") as pot, catalogue_path(code).open("rb") as po:
+        template, catalog = read_po(pot), read_po(po, locale=code)
+    missing = []
+    for message in template:
+        if not message.id:
+            continue
+        found = catalog.get(message.id, context=message.context)
+        strings = found.string if found else None
+        texts = strings if isinstance(strings, (list, tuple)) else [strings]
+        if found is None or found.fuzzy or not all(texts):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    if command == "extract":
+        _write(extract(), POT)
+        print(f"wrote {POT}")
+    elif command in ("update", "init"):
+        with POT.open("rb") as pot:
+            template = read_po(pot)
+        codes = argv[1:] if command == "init" else available_languages()[1:]
+        for code in codes:
+            try:
+                Locale.parse(code)
+            except (ValueError, UnknownLocaleError):
+                print(f"{code!r} is not a locale Babel knows", file=sys.stderr)
+                return 1
+            path = catalogue_path(code)
+            if command == "init" and path.exists():
+                print(f"{path} exists already; use 'update'", file=sys.stderr)
+                return 1
+            catalog = Catalog(locale=code, project="ontrack")
+            if path.exists():
+                with path.open("rb") as po:
+                    catalog = read_po(po, locale=code)
+            catalog.update(template, no_fuzzy_matching=True)
+            _write(catalog, path)
+            print(f"wrote {path}: {len(untranslated(code))} messages to translate")
+    else:
+        print("usage: python -m generator.i18n extract | update | init LANG", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
