@@ -21,6 +21,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -121,6 +122,10 @@ class Language:
             return self.gettext(NOT_PUBLISHED)
         return f"{format_decimal(round(value), format='#,##0', locale=self.locale)} {currency}".strip()
 
+    def join(self, words: list[str]) -> str:
+        """["a", "b", "c"] -> "a, b, and c" in English, "a, b et c" in French."""
+        return format_list(list(words), locale=self.locale) if words else ""
+
     def date(self, value) -> str:
         """A date written out, e.g. '1 November 2026', '1 novembre 2026'."""
         return format_date(value, format="long", locale=self.locale)
@@ -128,6 +133,10 @@ class Language:
     def territory(self, code: str) -> str | None:
         """The locale's name of an ISO 3166 country, or None for codes Babel does not know (e.g. BE-VLG)."""
         return self.locale.territories.get(code)
+
+
+#: The source language at the site's root: what code that is not told a language speaks.
+ENGLISH = Language(SOURCE_LANGUAGE, "")
 
 
 def site_languages(codes: list[str]) -> list[Language]:
