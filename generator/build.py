@@ -27,6 +27,7 @@ from .publish.check import validate_packages
 from .publish.packages import all_packages
 from .publish.release import open_data
 from .publish.tables import code_list_tables, context_tables, geos_in, indicator_tables
+from .search import search_index
 from .writer import OutputFiles, write_output
 
 
@@ -151,6 +152,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
                       release, report, inputs.package.offered_by(), extras)
     clock.done("site model and chart data")
     pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts", clock=clock)
+    pages.update(search_index({path: content for path, content in pages.items() if path.endswith(".html")}))
+    clock.done("search index")
     files = OutputFiles()
     files.update(data_files)
     files.update(pages)

@@ -41,7 +41,8 @@ class SiteOptions:
     release_date: dt.date | None = option(
         None, "Date of the data release; used for build dates unless SOURCE_DATE_EPOCH is set."
     )
-    languages: list = option(["en"], "Languages of the site; the first is the default.")
+    languages: list = option(["en"], "Languages of the site, each with a catalogue in generator/locale/; "
+                                      "the first is served from the root, the others from /<code>/.")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,12 @@ def _check_value(name: str, value: Any, default: Any, meta: dict) -> str | None:
         return f"must be at least {meta['minimum']}, not {value}"
     if meta["choices"] and value not in meta["choices"]:
         return f"must be one of {', '.join(meta['choices'])}, not {value!r}"
+    if name == "languages":
+        from .i18n import language_problem
+
+        if len(set(value)) != len(value):
+            return f"lists a language twice: {value!r}"
+        return next((why for why in map(language_problem, value) if why), None)
     return None
 
 

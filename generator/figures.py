@@ -11,13 +11,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .disclosure import SafeTable, reason_text
+from .disclosure import REASONS, SafeTable
+from .i18n import ENGLISH, N_, Language
 from .indicators import DEFINITIONS
 
 
 #: Why a figure that was never computed is missing (no graduate in the group has the item, e.g.
 #: job relevance where only administrative records are used).
-NOT_MEASURED = "not measured for these graduates"
+NOT_MEASURED = N_("not measured for these graduates")
+
+
+def indicator_label(indicator: str, lang: Language = ENGLISH) -> str:
+    """An indicator's label in the reader's language."""
+    return lang.gettext(DEFINITIONS[indicator].label)
 
 
 @dataclass(frozen=True)
@@ -64,14 +70,21 @@ class FigureIndex:
             self._rows[key] = (value[i], low[i], high[i], base[i], kinds[i], currency[i], reason[i])
 
     def get(self, indicator: str, *, level: str, cohort: str, months: int, geo: str = "", field: str = "",
-            programme: str = "", provider: str = "") -> Figure:
-        """The figure for these dimensions; a missing cell (no graduate at all) reads as not available."""
+            programme: str = "", provider: str = "", lang: Language = ENGLISH) -> Figure:
+        """The figure for these dimensions, its label and reason in ``lang``; a missing cell (no graduate
+        at all) reads as not measured."""
         definition = DEFINITIONS[indicator]
+        label = indicator_label(indicator, lang)
         row = self._rows.get((level, geo, field, programme, provider, cohort, months, indicator))
         if row is None:
-            return Figure(indicator, definition.label, None, None, None, None, definition.unit, "",
-                          NOT_MEASURED)
+            return Figure(indicator, label, None, None, None, None, definition.unit, "", lang.gettext(NOT_MEASURED))
         value, low, high, base, kind, currency, reason = row
-        text = reason_text(reason, self.safe.options) if reason else ""
-        return Figure(indicator, definition.label, _num(value), _num(low), _num(high),
-                      None if np.isnan(base) else int(base), definition.unit, currency or "", text)
+        return Figure(indicator, label, _num(value), _num(low), _num(high),
+                      None if np.isnan(base) else int(base), definition.unit, currency or "",
+                      self.reason(reason, lang) if reason else "")
+
+    def reason(self, code: str, lang: Language = ENGLISH) -> str:
+        """Why a cell is hidden, in words, with this release's thresholds."""
+        options = self.safe.options
+        return lang.gettext(REASONS[code]).format(min_base=options.min_base,
+                                                  min_n_statistic=options.min_n_statistic)

@@ -147,7 +147,7 @@ def site_languages(codes: list[str]) -> list[Language]:
 # -- catalogue maintenance ---------------------------------------------------------------------------
 
 #: Where message ids are found: the code (gettext keywords and N_) and the built-in templates.
-_METHODS = [("generator/**.py", "python"), ("templates/**.html", "jinja2")]
+_METHODS = [("generator", ("**.py", "python")), ("templates", ("**.html", "jinja2"))]
 _KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
@@ -159,15 +159,23 @@ def extract() -> Catalog:
 
     root = LOCALE_DIR.parent.parent
     catalog = Catalog(project="ontrack", msgid_bugs_address="", charset="utf-8")
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
-    for folder, method in (("generator", "python"), ("templates", "jinja2")):
-        found = extract_from_dir(root / folder, [("**.py", "python")] if method == "python" else [("**.html", "jinja2")],
-                                 options_map={"**.html": options["templates/**.html"]}, keywords=_KEYWORDS,
-                                 comment_tags=("Translators:",), strip_comment_tags=True)
+    for folder, method in _METHODS:
+        found = extract_from_dir(root / folder, [method],
+                                 options_map={"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+                                 keywords=_KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True)
         for filename, lineno, message, comments, context in found:
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context)
-    for label in [f.label for f in isced_fields().values()] + [s.label for s in nace_sections().values()]:
-        catalog.add(label, None, [("generator/codelists", 0)])
+    # Words that live in data rather than in code: code-list labels, indicator definitions, suppression reasons.
+    from .disclosure import REASONS
+    from .indicators import DEFINITIONS
+
+    words = [("generator/codelists", f.label) for f in isced_fields().values()]
+    words += [("generator/codelists", s.label) for s in nace_sections().values()]
+    words += [("generator/indicators.py", text) for d in DEFINITIONS.values()
+              for text in (d.label, d.numerator, d.denominator, d.unit)]
+    words += [("generator/disclosure.py", text) for text in REASONS.values()]
+    for where, text in words:
+        catalog.add(text, None, [(where, 0)])
     return catalog
 
 

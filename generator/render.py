@@ -6,6 +6,8 @@ first, then the packaged defaults, so a publisher overrides one file at a time.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -15,8 +17,8 @@ from markupsafe import Markup
 
 from . import charts as chart_render
 from .errors import InputError, Problem
+from .i18n import ENGLISH, Language
 from .paths import relative_url
-from .formatting import format_count, format_money, format_number, format_pct
 from .maps import MapRegion, europe_map_svg
 from .site import NAV, Page, Site
 
@@ -24,8 +26,9 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ASSETS = "assets"
 
 
-def template_environment(project: Path | None) -> jinja2.Environment:
-    """Jinja environment: autoescape on, undefined names are errors, project templates first."""
+def template_environment(project: Path | None, lang: Language = ENGLISH) -> jinja2.Environment:
+    """Jinja environment for one language: autoescape on, undefined names are errors, project templates first,
+    interface strings from the language's catalogue, numbers and dates in its locale."""
     folders = []
     if project is not None and (project / "templates").is_dir():
         folders.append(project / "templates")
@@ -33,10 +36,11 @@ def template_environment(project: Path | None) -> jinja2.Environment:
         folders.append(DEFAULT_TEMPLATES)
     env = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters |= {"pct": format_pct, "num": format_number, "money": format_money, "count": format_count}
-    env.globals["template_folders"] = [str(f) for f in folders]
-    env.globals["europe_map"] = status_map_svg
+                             lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(lang.translations, newstyle=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters |= {"pct": lang.pct, "num": lang.num, "money": lang.money, "count": lang.count, "date": lang.date}
+    env.globals |= {"template_folders": [str(f) for f in folders], "europe_map": status_map_svg, "lang": lang}
     return env
 
 
@@ -47,11 +51,11 @@ STATUS_STYLE = {"Design": ("status-design", "hatch"), "Pilot": ("status-pilot", 
 
 
 def status_map_svg(rows: list[dict], url, title: str, description: str, id_prefix: str) -> Markup:
-    """The Europe map for a list of {geo, name, status, url}, with links relative to the current page."""
+    """The Europe map for a list of {geo, name, status, status_label, url}, links relative to the current page."""
     fills = {}
     for row in rows:
         css, pattern = STATUS_STYLE[row["status"]]
-        fills[row["geo"]] = MapRegion(label=f"{row['name']}: {row['status'].lower()}", css_class=css,
+        fills[row["geo"]] = MapRegion(label=f"{row['name']}: {row['status_label'].lower()}", css_class=css,
                                       href=url(row["url"]), pattern=pattern)
     return Markup(europe_map_svg(fills, title=title, description=description, id_prefix=id_prefix))
 
@@ -73,7 +77,7 @@ def _sitemap(site: Site) -> bytes:
     day = site.release.date().isoformat()
     urls = []
     for page in sorted(site.pages, key=lambda p: p.path):
-        if page.path == "404.html":
+        if page.key in ("404.html", "search/index.html"):
             continue
         loc = base + (page.path[: -len("index.html")] if page.path.endswith("index.html") else page.path)
         urls.append(f"  <url><loc>{xml_escape(loc)}</loc><lastmod>{day}</lastmod></url>")
@@ -92,15 +96,21 @@ def _render_charts(site: Site, cache_dir: Path | None) -> dict[int, str]:
 
 def render_site(site: Site, project: Path | None, cache_dir: Path | None = None, clock=None) -> dict[str, bytes]:
     """Every page and asset of the site as bytes, by output path."""
-    env = template_environment(project)
+    envs = {lang.code: template_environment(project, lang) for lang in site.languages}
+    env = envs[site.languages[0].code]
     svgs = _render_charts(site, cache_dir)
     if clock:
         clock.done("render charts")
     files = _asset_files(env)
     files[f"{ASSETS}/vega.js"] = chart_render.vega_bundle(cache_dir).encode("utf-8")
-    common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV}
+    common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
+              "languages": site.languages}
     for page in site.pages:
-        files[page.path] = render_page(env, page, common, svgs).encode("utf-8")
+        files[page.path] = render_page(envs[page.lang.code], page, common, svgs).encode("utf-8")
+        for chart in page.charts:
+            csv_path, svg_path = chart_paths(page, chart)
+            files[csv_path] = chart_csv(chart)
+            files[svg_path] = svgs[id(chart)].encode("utf-8")
     files.update(site.extra_files)
     files["sitemap.xml"] = _sitemap(site)
     files["robots.txt"] = b"User-agent: *\nAllow: /\n"
@@ -115,16 +125,41 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
     return files
 
 
+def chart_paths(page: Page, chart) -> tuple[str, str]:
+    """Where a chart's data (CSV) and picture (SVG) are downloaded from: beside its page."""
+    folder = page.path.rpartition("/")[0]
+    stem = f"{folder}/chart-{chart.id}" if folder else f"chart-{chart.id}"
+    return f"{stem}.csv", f"{stem}.svg"
+
+
+def chart_csv(chart) -> bytes:
+    """The rows the chart draws, as CSV: published figures only (a hidden one is an empty cell with its reason)."""
+    rows = chart.spec.get("data", {}).get("values", [])
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
 def render_page(env: jinja2.Environment, page: Page, common: dict, svgs: dict[int, str]) -> str:
     def url(target: str) -> str:
-        return relative_url(page.path, target)
+        """A link from this page: to a page in the same language (``*.html``), or to a shared file."""
+        return relative_url(page.path, page.lang.prefix + target if target.endswith(".html") else target)
+
+    def in_language(lang: Language) -> str:
+        """This page in another language (the language switcher and hreflang links)."""
+        return relative_url(page.path, lang.prefix + page.key)
 
     charts = [{"id": c.id, "title": c.title, "description": c.description, "table": c.table,
-               "svg": Markup(svgs[id(c)]), "spec": Markup(chart_render.spec_json(c.spec))} for c in page.charts]
+               "svg": Markup(svgs[id(c)]), "spec": Markup(chart_render.spec_json(c.spec)),
+               "csv_path": chart_paths(page, c)[0], "svg_path": chart_paths(page, c)[1]} for c in page.charts]
     try:
         template = env.get_template(page.template)
-        return template.render(page=page, url=url, charts=charts, chart=dict((c["id"], c) for c in charts),
-                               **common, **page.context)
+        root = "../" * page.path.count("/") or "./"
+        return template.render(page=page, url=url, in_language=in_language, root=root, charts=charts,
+                               chart=dict((c["id"], c) for c in charts), **common, **page.context)
     except jinja2.TemplateSyntaxError as exc:
         raise InputError([Problem(f"templates/{exc.name or page.template}", exc.lineno, None, "template",
                                   f"template error: {exc.message}")]) from None

@@ -16,11 +16,11 @@ import pandas as pd
 from .codelists import EU_CODE, geo_name, isced_fields, nace_sections
 from .config import Config
 from .disclosure import DisclosureReport, SafeTable
-from .figures import NOT_MEASURED, Figure, FigureIndex
+from .figures import NOT_MEASURED, Figure, FigureIndex, indicator_label
 from .indicators import DEFINITIONS, DESTINATIONS
 from .inputs.content import Content, CountryProfile
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
-from .formatting import figure_text
+from .i18n import ENGLISH, N_, Language, site_languages
 from .paths import relative_url, script_json
 from .publish.packages import PackageInfo, csv_bytes
 from .publish.release import OpenData
@@ -29,20 +29,35 @@ from .publish.tables import published_frame
 from . import charts as chart_designs
 
 STATUS_ORDER = ("Design", "Pilot", "Implementation", "Completed")
-NAV = (("Programmes", "programmes/index.html"), ("Compare", "compare/index.html"),
-       ("Countries", "countries/index.html"), ("Guide", "guide/index.html"), ("Data", "data/index.html"),
-       ("Methodology", "methodology/index.html"))
+NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Compare"), "compare/index.html"),
+       (N_("Countries"), "countries/index.html"), (N_("Guide"), "guide/index.html"), (N_("Data"), "data/index.html"),
+       (N_("Methodology"), "methodology/index.html"))
+#: Status names as the map, the legend and the tables show them.
+STATUS_LABELS = {"Design": N_("Design"), "Pilot": N_("Pilot"), "Implementation": N_("Implementation"),
+                 "Completed": N_("Completed"), "No entry": N_("No entry")}
+#: The levels of the disclosure report, as the methodology page names them.
+LEVEL_NAMES = {"programme": N_("programme"), "provider": N_("provider"), "country_field": N_("field within a country"),
+               "country": N_("country"), "field": N_("field across countries"), "all": N_("all countries")}
+#: Time after graduation in words, for the observation points that have a natural phrase.
+MONTHS_WORDS = {6: N_("six months"), 12: N_("a year"), 18: N_("18 months"), 24: N_("two years"),
+                36: N_("three years")}
 
 
 @dataclass
 class Page:
-    path: str                  # output path, e.g. "programmes/at-041-5-003/index.html"
+    key: str                   # the page in every language, e.g. "programmes/at-041-5-003/index.html"
     template: str
     title: str
     section: str               # which navigation entry is current
     context: dict = field(default_factory=dict)
     charts: list = field(default_factory=list)
     description: str = ""
+    lang: Language = ENGLISH
+
+    @property
+    def path(self) -> str:
+        """Output path: the key under the language's folder ('nl/programmes/…'; the default language at the root)."""
+        return self.lang.prefix + self.key
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class Site:
     pages: list[Page]
     guide: tuple               # content Documents, for the PDF
     extra_files: dict          # path -> bytes (per-page CSVs, compare data)
+    languages: tuple[Language, ...] = (ENGLISH,)
 
 
 def slugify(text: str) -> str:
@@ -60,29 +76,55 @@ def slugify(text: str) -> str:
     return slug or "item"
 
 
-def months_words(months: int) -> str:
-    return {6: "six months", 12: "a year", 18: "18 months", 24: "two years", 36: "three years"}.get(
-        months, f"{months} months")
+def months_words(months: int, lang: Language = ENGLISH) -> str:
+    if months in MONTHS_WORDS:
+        return lang.gettext(MONTHS_WORDS[months])
+    return lang.ngettext("{n} month", "{n} months", months).format(n=months)
 
 
-def in_ten(figure: Figure) -> str:
+def in_ten(figure: Figure, lang: Language = ENGLISH) -> str:
     """'8 in 10' from a percentage; '' when not published."""
     if not figure.published:
         return ""
-    return f"{int(figure.value / 10 + 0.5)} in 10"
+    return lang.gettext("{n} in 10").format(n=int(figure.value / 10 + 0.5))
+
+
+def figure_text(figure: Figure, lang: Language = ENGLISH) -> str:
+    """One line for a figure: value, base, or why it is not published."""
+    if not figure.published:
+        return lang.gettext("not published — {reason}").format(reason=figure.reason)
+    if figure.unit == "currency per month":
+        value = lang.money(figure.value, figure.currency)
+    elif figure.unit == "months":
+        value = lang.gettext("{n} months").format(n=lang.num(figure.value, 1))
+    else:
+        value = lang.pct(figure.value, 1)
+    return lang.gettext("{value} (base {base})").format(value=value, base=lang.count(figure.base))
+
+
+@dataclass
+class Shared:
+    """What every language's pages share: the figure index, and files that are the same in every language."""
+
+    figures: FigureIndex
+    files: dict = field(default_factory=dict)     # path -> bytes
+    by_programme: dict | None = None               # programme code -> its safe cells
 
 
 class SiteBuilder:
-    """Gathers what every page needs; one method per page type."""
+    """Gathers what every page of one language needs; one method per page type."""
 
     def __init__(self, config: Config, content: Content, safe: SafeTable, programmes: pd.DataFrame,
                  providers: pd.DataFrame, benchmark: pd.DataFrame, packages: list[PackageInfo],
                  release: dt.datetime, report: DisclosureReport, offered_by: dict[str, tuple[str, ...]],
-                 open_data: OpenData | None = None):
+                 open_data: OpenData | None = None, lang: Language = ENGLISH, shared: Shared | None = None):
         self.offered_by = offered_by
         self.open_data = open_data
         self.config, self.content, self.safe = config, content, safe
-        self.figures = FigureIndex(safe)
+        self.lang = lang
+        self._ = lang.gettext
+        self.shared = shared or Shared(FigureIndex(safe))
+        self.figures = self.shared.figures
         self.programmes = programmes.sort_values(["geo", "name", "programme_code"]).reset_index(drop=True)
         self.providers = providers.set_index("provider_code")
         self.benchmark, self.packages, self.release, self.report = benchmark, packages, release, report
@@ -91,7 +133,7 @@ class SiteBuilder:
         self.profiles = {c.geo: c for c in content.countries}
         self.geos = sorted(set(self.programmes["geo"]))
         self.slugs = self._slugs()
-        self.extra: dict[str, bytes] = {}
+        self.extra = self.shared.files
 
     def _slugs(self) -> dict[str, str]:
         slugs, taken = {}, set()
@@ -105,14 +147,38 @@ class SiteBuilder:
 
     # -- shared pieces -------------------------------------------------------------------------
 
+    def page(self, key: str, template: str, title: str, section: str, context: dict, **kwargs) -> Page:
+        return Page(key, template, title, section, context, lang=self.lang, **kwargs)
+
     def fig(self, indicator: str, level: str, **dims) -> Figure:
         dims.setdefault("cohort", self.pooled)
         dims.setdefault("months", self.months)
-        return self.figures.get(indicator, level=level, **dims)
+        return self.figures.get(indicator, level=level, lang=self.lang, **dims)
 
     def country_name(self, geo: str) -> str:
+        """The country's name in this language: a translated profile's title, else Babel's, else the profile's."""
+        translation = self.content.translated("countries", geo.lower(), self.lang.code)
+        if translation is not None and translation.title:
+            return translation.title
+        babel_name = self.lang.territory("GR" if geo == "EL" else geo) if len(geo) == 2 else None
+        if babel_name and self.lang.code != "en":
+            return babel_name
         profile = self.profiles.get(geo)
         return profile.name if profile else geo_name(geo)
+
+    def field_label(self, code: str) -> str:
+        return self._(isced_fields()[code].label)
+
+    def status_label(self, status: str) -> str:
+        return self._(STATUS_LABELS[status or "No entry"])
+
+    def document(self, kind: str, doc) -> tuple:
+        """(the document in this language, or the English one; whether it is translated)."""
+        key = doc.geo.lower() if kind == "countries" else doc.slug
+        translation = self.content.translated(kind, key, self.lang.code)
+        if self.lang.code == "en" or translation is not None:
+            return translation or doc, True
+        return doc, False
 
     def programme_url(self, code: str) -> str:
         return f"programmes/{self.slugs[code]}/index.html"
@@ -122,22 +188,24 @@ class SiteBuilder:
 
     def status_map(self) -> list[dict]:
         """Each profiled country's current status, for the map and its legend."""
-        return [{"geo": c.geo, "name": c.name, "status": c.current_status or "No entry",
-                 "url": self.country_url(c.geo)} for c in self.content.countries]
+        return [{"geo": c.geo, "name": self.country_name(c.geo), "status": c.current_status or "No entry",
+                 "status_label": self.status_label(c.current_status), "url": self.country_url(c.geo)}
+                for c in self.content.countries]
 
     # -- pages ---------------------------------------------------------------------------------
 
     def home(self) -> Page:
+        _ = self._
         headline = [self.fig(i, "all") for i in ("EMP", "PLACE", "RELEVANT", "COVERAGE")]
         eu_rows = self.benchmark[self.benchmark["geo"] == EU_CODE]
         bench = chart_designs.benchmark_chart(
-            [{"label": f"EU27 {r.year}", "value": float(r.value), "source": "Eurostat/Cedefop"}
-             for r in eu_rows.itertuples()], target=EU_TARGET)
-        return Page("index.html", "home.html", self.config.site.title, "home", {
+            [{"label": _("EU27 {year}").format(year=r.year), "value": float(r.value), "source": "Eurostat/Cedefop"}
+             for r in eu_rows.itertuples()], target=EU_TARGET, lang=self.lang)
+        return self.page("index.html", "home.html", self.config.site.title, "home", {
             "headline": headline,
             "emp": headline[0], "pooled": self.pooled,
-            "in_ten": in_ten(headline[0]),
-            "months_words": months_words(self.months),
+            "in_ten": in_ten(headline[0], self.lang),
+            "months_words": months_words(self.months, self.lang),
             "n_programmes": len(self.programmes),
             "n_countries": len(self.geos),
             "n_profiles": len(self.content.countries),
@@ -147,26 +215,26 @@ class SiteBuilder:
         }, charts=[bench], description=self.config.site.description)
 
     def programme_rows(self) -> list[dict]:
-        fields = isced_fields()
         rows = []
         for p in self.programmes.itertuples():
             emp = self.fig("EMP", "programme", geo=p.geo, field=p.isced_f[:2], programme=p.programme_code)
             rows.append({"code": p.programme_code, "name": p.name, "geo": p.geo, "country": self.country_name(p.geo),
-                         "field": p.isced_f[:2], "field_label": fields[p.isced_f[:2]].label, "eqf": int(p.eqf_level),
-                         "emp": emp, "url": self.programme_url(p.programme_code)})
+                         "field": p.isced_f[:2], "field_label": self.field_label(p.isced_f[:2]),
+                         "eqf": int(p.eqf_level), "emp": emp, "url": self.programme_url(p.programme_code)})
         return rows
 
     def programmes_index(self, rows: list[dict]) -> Page:
-        fields = isced_fields()
-        return Page("programmes/index.html", "programmes.html", "Programmes", "programmes", {
+        return self.page("programmes/index.html", "programmes.html", self._("Programmes"), "programmes", {
             "rows": rows,
-            "countries": [(g, self.country_name(g)) for g in self.geos],
-            "fields": [(f, fields[f].label) for f in sorted({r["field"] for r in rows})],
+            "countries": sorted({(r["geo"], r["country"]) for r in rows}, key=lambda c: c[1]),
+            "fields": sorted({(r["field"], r["field_label"]) for r in rows}),
             "levels": sorted({r["eqf"] for r in rows}),
-            "months_words": months_words(self.months),
-        }, description="Every programme with its employment rate a year after graduation, by country, field and level.")
+            "months_words": months_words(self.months, self.lang),
+        }, description=self._("Every programme with its employment rate a year after graduation, "
+                              "by country, field and level."))
 
     def programme(self, p) -> Page:
+        _ = self._
         geo, field_code, code = p.geo, p.isced_f[:2], p.programme_code
         dims = {"geo": geo, "field": field_code, "programme": code}
         f = self.fig
@@ -174,63 +242,74 @@ class SiteBuilder:
         headline = [f(i, "programme", **dims) for i in headline_ids]
         emp = headline[0]
         earn = f("EARN_MED", "programme", **dims)
-        peers = [("This programme", "programme", dims),
-                 (f"{isced_fields()[field_code].label} in {self.country_name(geo)}", "country_field",
-                  {"geo": geo, "field": field_code}),
-                 (f"All programmes in {self.country_name(geo)}", "country", {"geo": geo})]
+        country = self.country_name(geo)
+        peers = [(_("This programme"), "programme", dims),
+                 (_("{field} in {country}").format(field=self.field_label(field_code), country=country),
+                  "country_field", {"geo": geo, "field": field_code}),
+                 (_("All programmes in {country}").format(country=country), "country", {"geo": geo})]
         comparison = [(label, f("EMP", level, **d)) for label, level, d in peers]
+        not_measured = _(NOT_MEASURED)
+        lang = self.lang
         charts = [
             chart_designs.comparison_chart([_share_row(label, fg) for label, fg in comparison],
-                                           f"Employment {months_words(self.months)} after graduation: "
-                                           "this programme, its field and its country"),
+                                           _("Employment {months} after graduation: this programme, its field "
+                                             "and its country").format(months=months_words(self.months, lang)),
+                                           lang=lang),
             chart_designs.destinations_chart([
                 {"months_after": m, "destination": DEFINITIONS[d].label,
                  **_share(f(d, "programme", months=m, **dims))}
-                for m in self.safe.months for d in DESTINATIONS]),
+                for m in self.safe.months for d in DESTINATIONS], lang=lang),
             chart_designs.cohort_chart([
                 {"cohort": str(c), **_share_row("", f("EMP", "programme", cohort=str(c), **dims))}
-                for c in self.safe.cohorts]),
+                for c in self.safe.cohorts], lang=lang),
             chart_designs.sectors_chart([
-                {"code": s.code, "sector": s.label, **_share(f(f"SECTOR_{s.code}", "programme", **dims))}
+                {"code": s.code, "sector": _(s.label), **_share(f(f"SECTOR_{s.code}", "programme", **dims))}
                 for s in nace_sections().values()
                 # Sections nobody works in are left out rather than drawn as a row of zeros.
                 if f(f"SECTOR_{s.code}", "programme", **dims).value != 0
-                and f(f"SECTOR_{s.code}", "programme", **dims).reason != NOT_MEASURED]),
+                and f(f"SECTOR_{s.code}", "programme", **dims).reason != not_measured], lang=lang),
             chart_designs.related_chart([
                 {"answer": answer, **_share(f(i, "programme", **dims))}
                 for answer, i in (("Related", "RELEVANT"), ("Partly related", "RELATED_PARTLY"),
-                                  ("Not related", "RELATED_NO"))]),
+                                  ("Not related", "RELATED_NO"))], lang=lang),
         ]
-        currency = earn.currency or next((fg.currency for _, lvl, d in peers
+        currency = earn.currency or next((fg.currency for _label, lvl, d in peers
                                           for fg in [f("EARN_MED", lvl, **d)] if fg.currency), "")
         if currency:  # no group here has earnings data at all: no chart rather than an empty one
             charts.append(chart_designs.earnings_chart([
                 {"group": label, "q1": f("EARN_Q1", level, **d).value, "median": f("EARN_MED", level, **d).value,
                  "q3": f("EARN_Q3", level, **d).value, "reason": f("EARN_MED", level, **d).reason}
-                for label, level, d in peers], currency))
-        self.extra[f"programmes/{self.slugs[code]}/{self.slugs[code]}.csv"] = self._programme_csv(code)
+                for label, level, d in peers], currency, lang=lang))
+        csv_path = f"programmes/{self.slugs[code]}/{self.slugs[code]}.csv"
+        if csv_path not in self.extra:
+            self.extra[csv_path] = self._programme_csv(code)
         offered_by = [self.providers.loc[c, "name"] for c in self.offered_by.get(code, ()) if c in self.providers.index]
         hidden = [fg for fg in headline + [earn] if not fg.published]
-        return Page(self.programme_url(code), "programme.html", p.name, "programmes", {
-            "programme": p, "country": self.country_name(geo), "country_url": self.country_url(geo),
-            "field_label": isced_fields()[field_code].label, "narrow_label": isced_fields()[p.isced_f].label,
+        return self.page(self.programme_url(code), "programme.html", p.name, "programmes", {
+            "programme": p, "country": country, "country_url": self.country_url(geo),
+            "field_label": self.field_label(field_code), "narrow_label": self._(isced_fields()[p.isced_f].label),
             "providers": offered_by,
-            "headline": headline, "emp": emp, "earn": earn, "in_ten": in_ten(emp),
-            "months_words": months_words(self.months), "comparison": comparison, "hidden": hidden,
+            "headline": headline, "emp": emp, "earn": earn, "in_ten": in_ten(emp, lang),
+            "months_words": months_words(self.months, lang), "comparison": comparison, "hidden": hidden,
             "csv": f"{self.slugs[code]}.csv", "pooled": self.pooled,
-        }, charts=charts, description=f"Where graduates of {p.name} in {self.country_name(geo)} went after finishing.")
+        }, charts=charts, description=_("Where graduates of {programme} in {country} went after finishing.").format(
+            programme=p.name, country=country))
 
     def _programme_csv(self, code: str) -> bytes:
         """The programme's published figures (all indicators, cohorts and points) as CSV."""
-        if not hasattr(self, "_by_programme"):
+        if self.shared.by_programme is None:
             cells = self.safe.cells
             at_level = cells[cells["level"] == "programme"]
-            self._by_programme = {k: v for k, v in at_level.groupby("programme_code", sort=False)}
-        rows = self._by_programme.get(code)
+            self.shared.by_programme = {k: v for k, v in at_level.groupby("programme_code", sort=False)}
+        rows = self.shared.by_programme.get(code)
         table = published_frame(rows) if rows is not None else pd.DataFrame()
         return csv_bytes(table)
 
+    def compare_data_path(self) -> str:
+        return f"assets/programmes-data-{self.lang.code}.js"
+
     def compare(self, rows: list[dict]) -> Page:
+        _ = self._
         indicators = ("EMP", "PLACE", "RELEVANT", "FT_SHARE", "EARN_MED", "COVERAGE")
         programmes = []
         for p in self.programmes.itertuples():
@@ -238,75 +317,96 @@ class SiteBuilder:
             programmes.append({
                 "code": p.programme_code, "name": p.name, "country": self.country_name(p.geo), "eqf": int(p.eqf_level),
                 "url": relative_url("compare/index.html", self.programme_url(p.programme_code)),
-                "figures": {i: {"text": figure_text(self.fig(i, "programme", **dims))} for i in indicators},
+                "figures": {i: {"text": figure_text(self.fig(i, "programme", **dims), self.lang)} for i in indicators},
             })
-        payload = {"months_words": months_words(self.months), "programmes": programmes,
-                   "indicators": [{"id": i, "label": DEFINITIONS[i].label} for i in indicators]}
-        self.extra["assets/programmes-data.js"] = ("window.ONTRACK_PROGRAMMES = " + script_json(payload) + ";\n").encode()
-        return Page("compare/index.html", "compare.html", "Compare programmes", "compare", {
-            "rows": rows, "months_words": months_words(self.months), "limit": 6,
-        }, description="Compare up to six programmes side by side.")
+        payload = {"months_words": months_words(self.months, self.lang), "programmes": programmes,
+                   "indicators": [{"id": i, "label": indicator_label(i, self.lang)} for i in indicators],
+                   "text": {
+                       "empty": _("No programme chosen yet. Add one with the list above, or tick programmes in "
+                                  "the table of programmes."),
+                       "caption": _("Chosen programmes side by side, {months} after graduation"),
+                       "figure": _("Figure"), "remove": _("Remove"), "remove_label": _("Remove {name}, {country}"),
+                       "removed": _("{name} removed. {count} programme(s) in the comparison."),
+                       "added": _("{name} added. {count} programme(s) in the comparison."),
+                       "choose": _("Choose a programme first."),
+                       "already": _("{name} is already in the comparison."),
+                       "limit": _("At most {limit} programmes can be compared. Remove one first."),
+                   }}
+        self.extra[self.compare_data_path()] = ("window.ONTRACK_PROGRAMMES = " + script_json(payload) + ";\n").encode()
+        return self.page("compare/index.html", "compare.html", _("Compare programmes"), "compare", {
+            "rows": rows, "months_words": months_words(self.months, self.lang), "limit": 6,
+            "compare_data": self.compare_data_path(),
+        }, description=_("Compare up to six programmes side by side."))
 
     def countries_index(self) -> Page:
-        return Page("countries/index.html", "countries.html", "Countries", "countries", {
-            "profiles": self.content.countries, "status_map": self.status_map(),
-            "with_data": set(self.geos), "statuses": STATUS_ORDER,
-        }, description="How far each European country has come with tracking its VET graduates.")
+        return self.page("countries/index.html", "countries.html", self._("Countries"), "countries", {
+            "profiles": [{"profile": c, "name": self.country_name(c.geo), "url": self.country_url(c.geo),
+                          "status_label": self.status_label(c.current_status)} for c in self.content.countries],
+            "status_map": self.status_map(), "with_data": set(self.geos), "statuses": STATUS_ORDER,
+        }, description=self._("How far each European country has come with tracking its VET graduates."))
 
     def country(self, profile: CountryProfile) -> Page:
         from .prose import markdown_to_html
 
+        _ = self._
         geo = profile.geo
-        fields = isced_fields()
+        name = self.country_name(geo)
+        text, translated = self.document("countries", profile)
         by_field = []
         if geo in self.geos:
             for fc in sorted({p[:2] for p in self.programmes.loc[self.programmes["geo"] == geo, "isced_f"]}):
-                by_field.append({"field": fields[fc].label,
+                by_field.append({"field": self.field_label(fc),
                                  "emp": self.fig("EMP", "country_field", geo=geo, field=fc),
                                  "relevant": self.fig("RELEVANT", "country_field", geo=geo, field=fc)})
         national = self.fig("EMP", "country", geo=geo) if geo in self.geos else None
         bench = self.benchmark[self.benchmark["geo"].isin([geo, EU_CODE])]
         charts = []
         if profile.timeline:
-            charts.append(chart_designs.timeline_chart([{"year": t.year, "status": t.status} for t in profile.timeline]))
+            charts.append(chart_designs.timeline_chart([{"year": t.year, "status": t.status} for t in profile.timeline],
+                                                       lang=self.lang))
         own = bench[bench["geo"] == geo]
         if len(own):
             charts.append(chart_designs.benchmark_chart(
-                [{"label": f"{geo_name(r.geo) if r.geo == EU_CODE else profile.name} {r.year}", "value": float(r.value),
+                [{"label": (_("EU27 {year}") if r.geo == EU_CODE else _("{country} {year}")).format(
+                    country=name, year=r.year), "value": float(r.value),
                   "source": "Eurostat/Cedefop"} for r in bench.sort_values(["geo", "year"]).itertuples()],
-                target=EU_TARGET))
-        return Page(self.country_url(geo), "country.html", profile.name, "countries", {
-            "profile": profile, "body": markdown_to_html(profile.body, shift_headings=0),
+                target=EU_TARGET, lang=self.lang))
+        return self.page(self.country_url(geo), "country.html", name, "countries", {
+            "profile": profile, "name": name, "status_label": self.status_label(profile.current_status),
+            "body": markdown_to_html(text.body, shift_headings=0), "translated": translated,
             "by_field": by_field, "national": national, "has_data": geo in self.geos,
             "benchmark": own.to_dict("records"), "eu_benchmark": bench[bench["geo"] == EU_CODE].to_dict("records"),
             "target": EU_TARGET, "target_year": EU_TARGET_YEAR, "target_source": EU_TARGET_SOURCE,
             "package": next((p for p in self.packages if p.geo == geo), None),
             "dataset_jsonld": self.dataset_jsonld(next((p.name for p in self.packages if p.geo == geo), "")),
             "programmes": [r for r in self._rows if r["geo"] == geo],
-        }, charts=charts, description=f"Graduate tracking in {profile.name}: who runs it, what it measures, and the figures.")
+        }, charts=charts, description=_("Graduate tracking in {country}: who runs it, what it measures, "
+                                        "and the figures.").format(country=name))
 
     def guide_pages(self) -> list[Page]:
         from .prose import headings, markdown_to_html
 
-        chapters = self.content.guide
-        pages = [Page("guide/index.html", "guide_index.html", "Implementation guide", "guide",
-                      {"chapters": chapters}, description="How a VET provider sets up graduate tracking.")]
-        for i, doc in enumerate(chapters):
+        _ = self._
+        chapters = [self.document("guide", doc) for doc in self.content.guide]
+        docs = [doc for doc, _translated in chapters]
+        pages = [self.page("guide/index.html", "guide_index.html", _("Implementation guide"), "guide",
+                           {"chapters": docs}, description=_("How a VET provider sets up graduate tracking."))]
+        for i, (doc, translated) in enumerate(chapters):
             html = markdown_to_html(doc.body)
-            pages.append(Page(f"guide/{slugify(doc.slug)}/index.html", "guide_chapter.html", doc.title, "guide", {
-                "doc": doc, "body": html, "toc": headings(html), "number": i + 1,
-                "previous": chapters[i - 1] if i else None,
-                "next": chapters[i + 1] if i + 1 < len(chapters) else None,
+            pages.append(self.page(f"guide/{slugify(doc.slug)}/index.html", "guide_chapter.html", doc.title, "guide", {
+                "doc": doc, "body": html, "toc": headings(html), "number": i + 1, "translated": translated,
+                "previous": docs[i - 1] if i else None,
+                "next": docs[i + 1] if i + 1 < len(docs) else None,
             }, description=doc.summary))
         return pages
 
     def data_page(self) -> Page:
-        return Page("data/index.html", "data.html", "Open data", "data", {
+        return self.page("data/index.html", "data.html", self._("Open data"), "data", {
             "packages": self.packages, "site_package": self.packages[0],
-            "country_packages": self.packages[1:],
+            "country_packages": [(p, self.country_name(p.geo)) for p in self.packages[1:]],
             "open_data": self.open_data, "dataset_jsonld": self.dataset_jsonld(self.packages[0].name),
             "changelog": "changelog" in self.content.pages,
-        }, description="Download the published figures as Frictionless data packages.")
+        }, description=self._("Download the published figures as Frictionless data packages."))
 
     def dataset_jsonld(self, package_name: str):
         """A package's schema.org Dataset, ready for a <script> element; None without it or without a base URL."""
@@ -317,10 +417,10 @@ class SiteBuilder:
         """Every published resource and field, and the input files, from their Table Schemas."""
         if self.open_data is None:
             return None
-        return Page("data/dictionary/index.html", "dictionary.html", "Data dictionary", "data", {
+        return self.page("data/dictionary/index.html", "dictionary.html", self._("Data dictionary"), "data", {
             "dictionary": self.open_data.dictionary, "packages": self.packages,
-        }, description="Every published file and column: type, unit, allowed codes and meaning; "
-                       "the indicator definitions.")
+        }, description=self._("Every published file and column: type, unit, allowed codes and meaning; "
+                              "the indicator definitions."))
 
     def content_page(self, slug: str, section: str) -> Page | None:
         from .prose import markdown_to_html
@@ -328,14 +428,19 @@ class SiteBuilder:
         doc = self.content.pages.get(slug)
         if doc is None:
             return None
-        context = {"doc": doc, "body": markdown_to_html(doc.body)}
+        doc, translated = self.document("pages", doc)
+        context = {"doc": doc, "body": markdown_to_html(doc.body), "translated": translated}
         if slug == "methodology":
-            context |= {"definitions": list(DEFINITIONS.values()), "options": self.config.disclosure,
-                        "report": self.report.counts.to_dict("records"), "pooled": self.pooled,
-                        "months": self.months}
-        return Page(f"{slug}/index.html", "page.html", doc.title, section, context, description=doc.summary)
+            context |= {"definitions": [(d, indicator_label(d.id, self.lang)) for d in DEFINITIONS.values()],
+                        "options": self.config.disclosure, "report": self.report.counts.to_dict("records"),
+                        "pooled": self.pooled, "months": self.months, "level_names": LEVEL_NAMES}
+        return self.page(f"{slug}/index.html", "page.html", doc.title, section, context, description=doc.summary)
 
-    def build(self) -> Site:
+    def search_page(self) -> Page:
+        return self.page("search/index.html", "search.html", self._("Search"), "search", {},
+                         description=self._("Search every page of the site."))
+
+    def build(self) -> list[Page]:
         self._rows = self.programme_rows()
         pages = [self.home(), self.programmes_index(self._rows), self.compare(self._rows), self.countries_index()]
         pages += [self.programme(p) for p in self.programmes.itertuples()]
@@ -348,8 +453,10 @@ class SiteBuilder:
             page = self.content_page(slug, section)
             if page is not None:
                 pages.append(page)
-        pages.append(Page("404.html", "404.html", "Page not found", "", {}))
-        return Site(self.config, self.release, pages, self.content.guide, self.extra)
+        pages.append(self.search_page())
+        if not self.lang.prefix:  # one "not found" page, served by the host for every language
+            pages.append(self.page("404.html", "404.html", self._("Page not found"), "", {}))
+        return pages
 
 
 def _share(figure: Figure) -> dict:
@@ -363,6 +470,11 @@ def _share_row(label: str, figure: Figure) -> dict:
 
 def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
                offered_by, open_data=None) -> Site:
-    """The site model for these inputs."""
-    return SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
-                       offered_by, open_data).build()
+    """The site model for these inputs, in every configured language."""
+    languages = tuple(site_languages(config.site.languages))
+    shared = Shared(FigureIndex(safe))
+    pages = []
+    for lang in languages:
+        pages += SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
+                             offered_by, open_data, lang=lang, shared=shared).build()
+    return Site(config, release, pages, content.guide, shared.files, languages)

@@ -4,13 +4,18 @@
 ``content/guide/*.md`` the implementation guide's chapters and
 ``content/pages/*.md`` the site's own pages. Front matter is checked against a
 small schema here, with every problem located by file, line and key.
+
+A translation sits beside its original with the language before the suffix:
+``content/pages/about.nl.md``, ``content/countries/be-fr.fr.md``. It holds the
+translated text (front matter: ``title`` and ``summary``, both optional); the
+facts stay in the original.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,8 +23,13 @@ import yaml
 
 from ..codelists import geo_codes
 from ..errors import Problem, raise_if
+from ..i18n import N_
 
 STATUSES = ("Design", "Pilot", "Implementation", "Completed")
+#: Words of the front matter that pages show, so the catalogue translates them.
+CONFIDENCE = (N_("high"), N_("medium"), N_("low"))
+SOURCE_TYPES = (N_("administrative"), N_("survey"), N_("both"))
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 _FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
 
 
@@ -80,6 +90,11 @@ class Content:
     countries: tuple[CountryProfile, ...]
     guide: tuple[Document, ...]
     pages: dict[str, Document]
+    #: (kind, key, language) -> translated Document; key is the slug, or the lower-case geo of a country.
+    translations: dict[tuple[str, str, str], Document] = field(default_factory=dict)
+
+    def translated(self, kind: str, key: str, language: str) -> Document | None:
+        return self.translations.get((kind, key, language))
 
 
 def split_front_matter(text: str, file: str) -> tuple[dict, str, int]:
@@ -218,7 +233,7 @@ def parse_country(text: str, file: str) -> CountryProfile:
     if not sources:
         c.bad("sources", "at least one source is required")
     confidence = c.get("confidence", str, default="")
-    if confidence and confidence not in ("high", "medium", "low"):
+    if confidence and confidence not in CONFIDENCE:
         c.bad("confidence", f"must be high, medium or low, not {confidence!r}")
     c.get("related_cedefop_entries", list, required=False)
     reviewed = c.get("last_reviewed", dt.date, default=dt.date(1970, 1, 1))
@@ -237,10 +252,10 @@ def parse_country(text: str, file: str) -> CountryProfile:
     return profile
 
 
-def parse_document(text: str, file: str, *, needs_order: bool) -> Document:
+def parse_document(text: str, file: str, *, needs_order: bool, needs_title: bool = True) -> Document:
     meta, body, _ = split_front_matter(text, file)
     c = _Checker(file, text, meta)
-    title = c.get("title", str, default="")
+    title = c.get("title", str, required=needs_title, default="")
     summary = c.get("summary", str, required=False, default="")
     order = c.get("order", int, required=needs_order, default=0)
     if not body.strip():
@@ -267,12 +282,21 @@ def load_content(project: Path) -> Content:
     if not root.is_dir():
         raise_if([Problem("content", None, None, "missing-folder",
                           "the project has no content/ folder (site.toml, countries/, guide/, pages/)")])
+    translations = {}
     for kind in ("countries", "guide", "pages"):
         for path in sorted((root / kind).glob("*.md")):
             file = str(path.relative_to(project))
+            original, _, language = path.stem.rpartition(".")
             try:
                 text = _read(path, file)
-                if kind == "countries":
+                if original:
+                    if not _LANGUAGE.fullmatch(language):
+                        raise_if([Problem(file, None, None, "file-name", f"{language!r} is not a language code: "
+                                          "name a translation like about.nl.md")])
+                    doc = parse_document(text, file, needs_order=False, needs_title=False)
+                    key = original if kind == "countries" else re.sub(r"^\d+-", "", original)
+                    translations[kind, key, language] = doc
+                elif kind == "countries":
                     countries.append(parse_country(text, file))
                 elif kind == "guide":
                     guide.append(parse_document(text, file, needs_order=True))
@@ -285,5 +309,12 @@ def load_content(project: Path) -> Content:
     for d in guide:
         if orders.count(d.order) > 1:
             problems.append(Problem(d.path, None, "order", "duplicate-order", f"another chapter also has order {d.order}"))
+    known = {("countries", c.geo.lower()) for c in countries} | {("guide", d.slug) for d in guide} | \
+        {("pages", slug) for slug in pages}
+    for (kind, key, _language), doc in translations.items():
+        if (kind, key) not in known:
+            problems.append(Problem(doc.path, None, None, "translation", f"translates {key!r}, but there is no "
+                                    f"content/{kind}/ file it could be the translation of"))
     raise_if(problems)
-    return Content(tuple(sorted(countries, key=lambda c: c.geo)), tuple(sorted(guide, key=lambda d: d.order)), pages)
+    return Content(tuple(sorted(countries, key=lambda c: c.geo)), tuple(sorted(guide, key=lambda d: d.order)), pages,
+                   translations)

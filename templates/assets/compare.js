@@ -5,6 +5,12 @@
   var data = window.ONTRACK_PROGRAMMES;
   if (!app || !data) { return; }
   var limit = parseInt(app.dataset.limit, 10) || 6;
+  // The page's sentences, translated at build time, with {name} slots filled here.
+  function say(key, values) {
+    return data.text[key].replace(/\{(\w+)\}/g, function (match, name) {
+      return values && name in values ? String(values[name]) : match;
+    });
+  }
   var byCode = {};
   data.programmes.forEach(function (p) { byCode[p.code] = p; });
   var form = document.getElementById("compare-add");
@@ -48,15 +54,15 @@
     try { window.history.replaceState(null, "", address()); } catch (e) { /* file:// in some browsers */ }
     link.href = address();
     if (!chosen.length) {
-      holder.appendChild(cell("p", "No programme chosen yet. Add one with the list above, or tick programmes in the table of programmes."));
+      holder.appendChild(cell("p", say("empty")));
       return;
     }
     var table = document.createElement("table");
     var caption = document.createElement("caption");
-    caption.textContent = "Chosen programmes side by side, " + data.months_words + " after graduation";
+    caption.textContent = say("caption", {months: data.months_words});
     table.appendChild(caption);
     var head = table.createTHead().insertRow();
-    head.appendChild(cell("th", "Figure", "col"));
+    head.appendChild(cell("th", say("figure"), "col"));
     chosen.forEach(function (code) {
       var p = byCode[code];
       var th = cell("th", "", "col");
@@ -68,12 +74,12 @@
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "button button-small";
-      remove.textContent = "Remove";
-      remove.setAttribute("aria-label", "Remove " + p.name + ", " + p.country);
+      remove.textContent = say("remove");
+      remove.setAttribute("aria-label", say("remove_label", {name: p.name, country: p.country}));
       remove.addEventListener("click", function () {
         chosen = chosen.filter(function (c) { return c !== code; });
         render();
-        status.textContent = p.name + " removed. " + chosen.length + " programme(s) in the comparison.";
+        status.textContent = say("removed", {name: p.name, count: chosen.length});
         select.focus();
       });
       th.appendChild(remove);
@@ -94,12 +100,12 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var code = select.value;
-    if (!code) { status.textContent = "Choose a programme first."; return; }
-    if (chosen.indexOf(code) !== -1) { status.textContent = byCode[code].name + " is already in the comparison."; return; }
-    if (chosen.length >= limit) { status.textContent = "At most " + limit + " programmes can be compared. Remove one first."; return; }
+    if (!code) { status.textContent = say("choose"); return; }
+    if (chosen.indexOf(code) !== -1) { status.textContent = say("already", {name: byCode[code].name}); return; }
+    if (chosen.length >= limit) { status.textContent = say("limit", {limit: limit}); return; }
     chosen.push(code);
     render();
-    status.textContent = byCode[code].name + " added. " + chosen.length + " programme(s) in the comparison.";
+    status.textContent = say("added", {name: byCode[code].name, count: chosen.length});
   });
   render();
 })();

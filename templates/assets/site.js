@@ -1,5 +1,17 @@
 /* ontrack: progressive enhancement for the programmes index (filter, sort). Everything works without it. */
 
+/* What the scripts say, in the page's language: base.html puts the translated sentences in #ontrack-text. */
+var say = (function () {
+  "use strict";
+  var source = document.getElementById("ontrack-text");
+  var text = source ? JSON.parse(source.textContent) : {};
+  return function (key, values) {
+    return (text[key] || key).replace(/\{(\w+)\}/g, function (match, name) {
+      return name in values ? String(values[name]) : match;
+    });
+  };
+})();
+
 /* Boxes that scroll sideways (wide tables and charts on a phone) are focusable in the HTML, so that keyboard
    users can scroll them (WCAG 2.1.1). Where a box fits its content there is nothing to scroll: its tab stop goes. */
 (function () {
@@ -50,8 +62,8 @@
       row.hidden = !ok;
       if (ok) { shown += 1; }
     });
-    status.textContent = shown === rows.length ? "Showing all " + rows.length + " programmes." :
-      "Showing " + shown + " of " + rows.length + " programmes.";
+    status.textContent = shown === rows.length ? say("showing_all", {n: rows.length}) :
+      say("showing", {shown: shown, n: rows.length});
   }
   Object.keys(controls).forEach(function (key) {
     controls[key].addEventListener(key === "text" ? "input" : "change", applyFilters);
@@ -82,7 +94,7 @@
         return 0;
       });
       keyed.forEach(function (item) { body.appendChild(item.row); });
-      status.textContent = "Sorted by " + button.textContent + (ascending ? ", ascending." : ", descending.");
+      status.textContent = say(ascending ? "sorted_asc" : "sorted_desc", {column: button.textContent});
     });
   });
 })();
