@@ -46,11 +46,11 @@ def words(markdown: str) -> int:
 
 
 def guide_files() -> list[Path]:
-    return sorted(p for p in GUIDE.glob("*.md"))
+    return sorted(p for p in GUIDE.glob("*.md") if "." not in p.stem)  # translations (*.nl.md) aside
 
 
 def all_content_files() -> list[Path]:
-    return guide_files() + sorted(PAGES.glob("*.md"))
+    return guide_files() + sorted(p for p in PAGES.glob("*.md") if "." not in p.stem)
 
 
 def test_guide_has_enough_chapters():

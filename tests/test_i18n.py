@@ -1,0 +1,185 @@
+"""Languages: complete catalogues, one folder per language, the right lang, switcher and hreflang, locale numbers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from generator import i18n
+from generator.config import load_config
+from generator.errors import InputError
+from generator.i18n import Language
+
+REPO = Path(__file__).resolve().parents[1]
+OTHER = ("nl", "fr")
+
+
+def _ids(catalog) -> set:
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+def test_the_template_holds_every_message_the_code_and_templates_use():
+    with i18n.POT.open("rb") as pot:
+        committed = _ids(read_po(pot))
+    extracted = _ids(i18n.extract())
+    assert extracted - committed == set(), "run: python -m generator.i18n extract && python -m generator.i18n update"
+    assert committed - extracted == set(), "messages nobody uses any more: run extract and update"
+
+
+@pytest.mark.parametrize("code", OTHER)
+def test_every_message_is_translated(code):
+    assert i18n.untranslated(code) == []
+
+
+@pytest.mark.parametrize("code", OTHER)
+def test_translations_keep_their_placeholders_and_tags(code):
+    with i18n.catalogue_path(code).open("rb") as po:
+        catalog = read_po(po, locale=code)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        for text in strings:
+            for pattern in (r"%\([a-z_]+\)s", r"\{[a-z_]+\}", r"</?[a-z]+"):
+                if sorted(re.findall(pattern, source)) != sorted(re.findall(pattern, text)):
+                    wrong.append((source, text))
+    assert wrong == []
+
+
+def test_numbers_follow_the_locale():
+    assert Language("en", "").pct(81.23) == "81.2%"
+    assert Language("nl", "nl/").pct(81.23) == "81,2%"
+    assert Language("fr", "fr/").pct(81.23) == "81,2\u00a0%"
+    assert Language("fr", "fr/").count(12500) == "12\u202f500"
+
+
+def test_a_language_without_a_catalogue_is_refused(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "site.toml").write_text('[site]\nlanguages = ["en", "xx"]\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_config(tmp_path)
+    assert "site.languages" in str(err.value) and "no catalogue for 'xx'" in str(err.value)
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.lang, self.alternates, self.switcher, self.in_switcher = None, {}, {}, False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "link" and a.get("rel") == "alternate" and "hreflang" in a:
+            self.alternates[a["hreflang"]] = a["href"]
+        elif tag == "nav" and "languages" in (a.get("class") or ""):
+            self.in_switcher = True
+        elif tag == "a" and self.in_switcher:
+            self.switcher[a["hreflang"]] = a["href"]
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self.in_switcher = False
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def _language_of(relative: str) -> str:
+    first = relative.split("/", 1)[0]
+    return first if first in OTHER else "en"
+
+
+def test_every_page_exists_in_every_language_with_the_right_lang_and_links(demo_build):
+    pages = sorted(p.relative_to(demo_build).as_posix() for p in demo_build.rglob("*.html")
+                   if not p.relative_to(demo_build).as_posix().startswith("pagefind/"))
+    english = [p for p in pages if _language_of(p) == "en" and p != "404.html"]
+    assert len(english) > 200
+    for code in OTHER:
+        assert {p.removeprefix(f"{code}/") for p in pages if _language_of(p) == code} == set(english)
+    for relative in pages:
+        page = _parse(demo_build / relative)
+        assert page.lang == _language_of(relative), relative
+        if relative == "404.html":
+            continue
+        key = relative.split("/", 1)[1] if _language_of(relative) != "en" else relative
+        expected = {"en": key, "nl": f"nl/{key}", "fr": f"fr/{key}"}
+        for links in (page.switcher, {k: v for k, v in page.alternates.items() if k != "x-default"}):
+            assert set(links) == set(expected), relative
+            for code, href in links.items():
+                target = (demo_build / relative).parent / href
+                assert target.resolve() == (demo_build / expected[code]).resolve(), (relative, code, href)
+
+
+def _text(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _a_programme(demo_build: Path) -> str:
+    return sorted(p.parent.name for p in (demo_build / "programmes").glob("*/index.html"))[0]
+
+
+def test_french_and_dutch_pages_speak_their_language_and_format_numbers(demo_build):
+    slug = _a_programme(demo_build)
+    en = _text(demo_build / "programmes" / slug / "index.html")
+    fr = _text(demo_build / "fr" / "programmes" / slug / "index.html")
+    nl = _text(demo_build / "nl" / "programmes" / slug / "index.html")
+    fr_lang, nl_lang = Language("fr", "fr/"), Language("nl", "nl/")
+    assert "Where graduates went" in en
+    assert fr_lang.gettext("Where graduates went") in fr and "Where graduates went" not in fr
+    assert nl_lang.gettext("Where graduates went") in nl and "Where graduates went" not in nl
+    assert re.search(r"\d,\d\u00a0%", fr), "French percentages such as 81,2 %"
+    assert re.search(r"\d,\d%", nl) and not re.search(r"\d\.\d%", nl), "Dutch percentages such as 81,2%"
+    # Chart titles and descriptions are translated too.
+    assert fr_lang.gettext("Is the job related to the training?") in fr
+
+
+def test_untranslated_content_says_so_and_translated_content_is_used(demo_build):
+    about_nl = (demo_build / "nl" / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'class="note untranslated"' not in about_nl
+    methodology_fr = (demo_build / "fr" / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert 'class="note untranslated"' in methodology_fr and '<div class="prose" lang="en">' in methodology_fr
+    assert Language("fr", "fr/").gettext("This page has not been translated yet: its text is shown in English.") \
+        in methodology_fr
+
+
+def test_adding_a_language_takes_only_a_catalogue(tmp_path, monkeypatch, tiny_package):
+    """The documented steps: init a catalogue, translate it, list the language; the build then has /de/ pages."""
+    from generator.build import build
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setattr(i18n, "POT", locale / "messages.pot")
+    i18n._translations.cache_clear()
+    assert i18n.main(["init", "de"]) == 0
+    path = locale / "de" / "LC_MESSAGES" / "messages.po"
+    # One message translated, so that the test can see the catalogue at work.
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'msgid "(Where graduates went)"\nmsgstr ""', r'msgid "\1"\nmsgstr "Wohin die Absolventen gingen"',
+                  text)
+    path.write_text(text, encoding="utf-8")
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copytree(REPO / "datasets" / "reference", project / "datasets" / "reference")
+    toml = (project / "content" / "site.toml").read_text(encoding="utf-8")
+    toml = re.sub(r"languages = \[.*\]", 'languages = ["en", "de"]', toml)
+    (project / "content" / "site.toml").write_text(toml, encoding="utf-8")
+    try:
+        build(project, tmp_path / "out", data=tiny_package)
+    finally:
+        i18n._translations.cache_clear()
+    page = (tmp_path / "out" / "de" / "programmes" / "at-071-4-001" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in page and "Wohin die Absolventen gingen" in page
+    assert "80,0\u00a0%" in page  # 40 of 50 employed, in German notation
