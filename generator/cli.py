@@ -32,9 +32,9 @@ def main() -> None:
 
     \b
     Example:
-        ontrack demo-data --out datasets/demo
-        ontrack check
-        ontrack build --output output
+        ontrack new my-site
+        ontrack serve my-site
+        ontrack build my-site --output /srv/www/tracking
     """
 
 
@@ -125,6 +125,31 @@ def audit(site: Path, project: Path, data: Path | None) -> None:
         click.echo(f"{len(breaches)} breach(es) of the privacy rules.", err=True)
         sys.exit(1)
     click.echo(f"Privacy audit of {site}: no breach found.")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def new(directory: Path) -> None:
+    """Start a new project in DIRECTORY (absent or empty), ready to build.
+
+    It holds content/site.toml with every option explained, an example country
+    profile, guide chapter and pages, a small invented data package, the real
+    reference figures and an empty templates/ folder for your own designs.
+
+    \b
+    Example:
+        ontrack new my-site
+        ontrack serve my-site
+    """
+    from .scaffold import create_project
+
+    try:
+        written = create_project(directory)
+    except OntrackError as exc:
+        _fail(exc)
+    click.echo(f"Created {len(written)} files in {directory}. Next:")
+    click.echo(f"  ontrack serve {directory}    preview the site as you edit it")
+    click.echo(f"  ontrack build {directory}    build it into {directory / 'output'}")
 
 
 @main.command("demo-data")

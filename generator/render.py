@@ -7,6 +7,7 @@ first, then the packaged defaults, so a publisher overrides one file at a time.
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -20,7 +21,18 @@ from .formatting import format_count, format_money, format_number, format_pct
 from .maps import MapRegion, europe_map_svg
 from .site import NAV, Page, Site
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def default_templates() -> Path:
+    """The built-in templates: ``generator/templates`` in an installed wheel (see setup.py), else the
+    repository's top-level ``templates/`` in a source checkout or an editable install."""
+    installed = resources.files("generator") / "templates"
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed.resolve()
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+DEFAULT_TEMPLATES = default_templates()
 ASSETS = "assets"
 
 
