@@ -141,7 +141,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
     release = release_datetime(inputs.config, safe)
     programmes, providers = inputs.package.programmes, inputs.package.providers
     tables = {**indicator_tables(safe),
-              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries)),
+              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark)),
               **context_tables(inputs.content.countries, inputs.benchmark)}
     data_files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
     extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import click
@@ -32,9 +34,9 @@ def main() -> None:
 
     \b
     Example:
-        ontrack demo-data --out datasets/demo
-        ontrack check
-        ontrack build --output output
+        ontrack new my-site
+        ontrack serve my-site
+        ontrack build my-site --output /srv/www/tracking
     """
 
 
@@ -125,6 +127,86 @@ def audit(site: Path, project: Path, data: Path | None) -> None:
         click.echo(f"{len(breaches)} breach(es) of the privacy rules.", err=True)
         sys.exit(1)
     click.echo(f"Privacy audit of {site}: no breach found.")
+
+
+class _ServeMessages:
+    """What ``ontrack serve`` prints while it runs."""
+
+    def serving(self, url: str, watched: list[str]) -> None:
+        click.echo(f"Serving on {url} (Ctrl+C to stop). Watching {', '.join(watched)}.")
+        click.echo("Building...")
+
+    def rebuilding(self, changed: list[str]) -> None:
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        click.echo(f"Changed: {shown}. Rebuilding...")
+
+    def built(self, summary, seconds: float) -> None:
+        click.echo(f"Built {summary.pages} pages in {seconds:.1f} s.")
+
+    def failed(self, error: Exception) -> None:
+        if isinstance(error, InputError):
+            for line in error.lines():
+                click.echo(line, err=True)
+        elif isinstance(error, OntrackError):
+            click.echo(f"Error: {error}", err=True)
+        else:  # a bug: show where it happened
+            click.echo("".join(traceback.format_exception(error)), err=True)
+        click.echo("The build failed; still serving the last good site. Fix the files and save again.", err=True)
+
+
+@main.command()
+@PROJECT
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to serve on, on 127.0.0.1 (this machine only).")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Input data package folder (default: [data] package in content/site.toml).")
+def serve(project: Path, port: int, data: Path | None) -> None:
+    """Preview the site: build, serve it locally, rebuild and reload the browser on every change.
+
+    Watches content/ (with site.toml), templates/ and the input data. The site
+    is built into a temporary folder: PROJECT/output is left alone. A build that
+    fails is reported here and the last good site stays up.
+
+    \b
+    Example:
+        ontrack serve
+        ontrack serve my-site --port 8080
+    """
+    from .serve import serve as run_serve
+
+    # A plain kill stops the preview the way Ctrl+C does, so its temporary folder is removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        run_serve(project, port, data, _ServeMessages())
+    except OntrackError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def new(directory: Path) -> None:
+    """Start a new project in DIRECTORY (absent or empty), ready to build.
+
+    It holds content/site.toml with every option explained, an example country
+    profile, guide chapter and pages, a small invented data package, the real
+    reference figures and an empty templates/ folder for your own designs.
+
+    \b
+    Example:
+        ontrack new my-site
+        ontrack serve my-site
+    """
+    from .scaffold import create_project
+
+    try:
+        written = create_project(directory)
+    except OntrackError as exc:
+        _fail(exc)
+    click.echo(f"Created {len(written)} files in {directory}. Next:")
+    click.echo(f"  ontrack serve {directory}    preview the site as you edit it")
+    click.echo(f"  ontrack build {directory}    build it into {directory / 'output'}")
 
 
 @main.command("demo-data")

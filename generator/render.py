@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -22,7 +23,18 @@ from .paths import relative_url
 from .maps import MapRegion, europe_map_svg
 from .site import NAV, Page, Site
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def default_templates() -> Path:
+    """The built-in templates: ``generator/templates`` in an installed wheel (see setup.py), else the
+    repository's top-level ``templates/`` in a source checkout or an editable install."""
+    installed = resources.files("generator") / "templates"
+    if isinstance(installed, Path) and installed.is_dir():
+        return installed.resolve()
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+DEFAULT_TEMPLATES = default_templates()
 ASSETS = "assets"
 
 

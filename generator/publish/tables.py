@@ -208,6 +208,10 @@ def context_tables(countries: tuple[CountryProfile, ...], benchmark: pd.DataFram
     }
 
 
-def geos_in(safe: SafeTable, countries) -> list[str]:
+def geos_in(safe: SafeTable, countries, benchmark: pd.DataFrame | None = None) -> list[str]:
+    """Every geo a published table refers to: in the figures, the country profiles and the benchmark."""
     present = set(safe.cells["geo"].unique()) - {""}
-    return sorted(present | {c.geo for c in countries} | (set(geo_codes()) & present))
+    # A project whose data cover fewer countries than the reference figures still publishes every benchmark
+    # row, so the geo code list must name those countries too (the foreign key would fail otherwise).
+    referenced = set(benchmark["geo"]) if benchmark is not None else set()
+    return sorted(present | {c.geo for c in countries} | (set(geo_codes()) & present) | referenced)
