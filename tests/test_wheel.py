@@ -22,7 +22,7 @@ import pytest
 
 from conftest import REPO
 
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "generator", "templates")
+SOURCES = ("pyproject.toml", "README.md", "generator", "templates")
 
 
 def run(command: list, cwd: Path, timeout: int = 600) -> str:
@@ -60,8 +60,18 @@ def venv(wheel, tmp_path_factory) -> Path:
     return root
 
 
+def test_pyproject_names_every_package():
+    import tomllib
+
+    from setuptools import find_packages
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    assert listed == set(find_packages(where=str(REPO), include=["generator", "generator.*"])) | {"generator.templates"}
+
+
 def test_wheel_holds_the_templates_and_the_scaffold(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
+    assert "generator/locale/fr/LC_MESSAGES/messages.po" in names
     for template in (REPO / "templates").rglob("*"):
         if template.is_file():
             assert f"generator/templates/{template.relative_to(REPO / 'templates').as_posix()}" in names
