@@ -102,6 +102,14 @@ def _labelled(lang: Language, label: str, value: str) -> str:
     return lang.gettext("{label}: {value}").format(label=label, value=value)
 
 
+def _shown(lang: Language, key: str) -> str:
+    """A category key (a destination, answer, status or sector) as the chart shows it.
+
+    A function rather than ``lang.gettext(row["status"])`` inline: the extractor would take "status" for a message.
+    """
+    return lang.gettext(key)
+
+
 def _no_figures(lang: Language) -> str:
     return lang.gettext("No figures are available.")
 
@@ -124,7 +132,7 @@ def destinations_chart(rows: Rows, *, chart_id: str = "destinations", lang: Lang
     unknown = {v["destination"] for v in values} - set(DESTINATIONS)
     if unknown:
         raise ValueError(f"unknown destinations {sorted(unknown)}; expected {DESTINATIONS}")
-    name = {d: lang.gettext(d) for d in DESTINATIONS}
+    name = {d: _shown(lang, d) for d in DESTINATIONS}
     points = sorted({v["months_after"] for v in values})
     cell = {(v["months_after"], v["destination"]): v for v in values}
     table_rows = tuple((lang.ngettext("{months} month", "{months} months", m).format(months=m),
@@ -249,7 +257,7 @@ def sectors_chart(rows: Rows, *, chart_id: str = "sectors", lang: Language = ENG
     Each row's ``sector`` is the NACE section's label in English (it is in the catalogue); the chart shows
     its translation.
     """
-    values = [{"code": str(row.get("code") or ""), "sector": lang.gettext(row["sector"]),
+    values = [{"code": str(row.get("code") or ""), "sector": _shown(lang, row["sector"]),
                "share": _number(row["share"]), "reason": _reason(row)} for row in rows]
     ordered = sorted(values, key=lambda v: (v["share"] is None, -(v["share"] or 0), v["sector"]))
     title = lang.gettext("Sectors where employed graduates work")
@@ -287,14 +295,14 @@ def related_chart(rows: Rows, *, chart_id: str = "related", lang: Language = ENG
     title = lang.gettext("Is the job related to the training?")
     answer_title, share_title = lang.gettext("Job related to the training"), lang.gettext("Share of employed graduates")
     table = ChartTable((answer_title, share_title),
-                       tuple((lang.gettext(v["answer"]), percent(v["share"], lang)) for v in values))
+                       tuple((_shown(lang, v["answer"]), percent(v["share"], lang)) for v in values))
     shown = [_related_phrase(lang, v["answer"], percent(v["share"], lang)) for v in values if v["share"] is not None]
     lead = lang.gettext("Of employed graduates, {shares}.").format(shares=lang.join(shown)) if shown else ""
-    hidden = _hidden_sentence(lang, [(lang.gettext(v["answer"]).lower(), v["reason"]) for v in values
+    hidden = _hidden_sentence(lang, [(_shown(lang, v["answer"]).lower(), v["reason"]) for v in values
                                      if v["share"] is None], "share")
     design = designs.shares("answer", answer_title, share_title, lang)
     return Chart(chart_id, title, _sentences(lead, hidden) or _no_figures(lang),
-                 _filled(design, [{**v, "answer": lang.gettext(v["answer"])} for v in values]), table)
+                 _filled(design, [{**v, "answer": _shown(lang, v["answer"])} for v in values]), table)
 
 
 def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings", lang: Language = ENGLISH) -> Chart:
@@ -356,14 +364,14 @@ def timeline_chart(rows: Rows, *, chart_id: str = "timeline", lang: Language = E
     values.sort(key=lambda v: (v["year"], STATUSES.index(v["status"])))
     by_year: dict[int, list[str]] = {}
     for v in values:
-        by_year.setdefault(v["year"], []).append(lang.gettext(v["status"]))
+        by_year.setdefault(v["year"], []).append(_shown(lang, v["status"]))
     title = lang.gettext("Graduate tracking status by year")
     table = ChartTable((lang.gettext("Year"), lang.gettext("Status")),
                        tuple((str(year), lang.join(statuses)) for year, statuses in by_year.items()))
     spans = []
     for status in dict.fromkeys(v["status"] for v in values):
         years = [v["year"] for v in values if v["status"] == status]
-        shown = lang.gettext(status).lower()
+        shown = _shown(lang, status).lower()
         # Translators: a status and the years it lasted, e.g. "pilot 2017–2019".
         spans.append(lang.gettext("{status} {first_year}–{last_year}").format(
             status=shown, first_year=years[0], last_year=years[-1]) if years[-1] != years[0] else
@@ -377,7 +385,7 @@ def timeline_chart(rows: Rows, *, chart_id: str = "timeline", lang: Language = E
                                                                       status=lang.join(by_year[year]).lower()))
     else:
         description = lang.gettext("No status is recorded.")
-    shown_values = [{**v, "status": lang.gettext(v["status"])} for v in values]
+    shown_values = [{**v, "status": _shown(lang, v["status"])} for v in values]
     return Chart(chart_id, title, description, _filled(designs.timeline(lang), shown_values), table)
 
 

@@ -73,15 +73,14 @@ def _written(template: str, **fields: str) -> str:
     return " + ".join(parts)
 
 
-def _plural(forms: Callable[[int], str], count: str, **fields: str) -> str:
-    """A Vega expression choosing between a message's singular (``forms(1)``) and plural (``forms(2)``).
+def _plural(forms: Callable[[int], str], count: str, /, **fields: str) -> str:
+    """A Vega expression writing ``forms(1)`` (the singular) when ``count`` is 1, else ``forms(2)`` (the plural).
 
     Vega cannot run gettext's plural rules, so a count of 1 takes the singular and
     every other count the plural: right for English, Dutch and French at the counts
     charts show (bases of at least a few graduates, months after qualifying).
     """
-    return (f"(({count}) == 1 ? {_written(forms(1), count=count, **fields)} : "
-            f"{_written(forms(2), count=count, **fields)})")
+    return f"(({count}) == 1 ? {_written(forms(1), **fields)} : {_written(forms(2), **fields)})"
 
 
 def _pct(lang: Language, value: str, digits: int = 1) -> str:
@@ -287,7 +286,8 @@ def destinations(lang: Language) -> dict:
         .encode(y=y, x=alt.X("box_mid:Q", scale=x_scale), text="box_text:N"))
     names = (base.transform_aggregate(cells="count()", groupby=["months_after"])
              .transform_calculate(name=_plural(
-                 lambda n: lang.ngettext("After {count} month", "After {count} months", n), "datum.months_after"))
+                 lambda n: lang.ngettext("After {months} month", "After {months} months", n), "datum.months_after",
+                 months="datum.months_after"))
              .mark_text(align="left", baseline="bottom", dy=-2).encode(y=y, x=alt.value(0), text="name:N"))
     notes = (hidden.transform_filter(f"!({whole})")
              # Translators: drawn over a bar, e.g. "not published: unemployed, inactive".
@@ -315,8 +315,8 @@ def cohorts(years: int, lang: Language) -> dict:
     many = years > 9
     year_title = lang.gettext("Year of qualifying")
     if years <= 5:
-        base_line = _plural(lambda n: lang.ngettext("{number} graduate", "{number} graduates", n), "datum.base",
-                            number="format(datum.base, ',')")
+        base_line = _plural(lambda n: lang.ngettext("{count} graduate", "{count} graduates", n), "datum.base",
+                            count="format(datum.base, ',')")
         x_title = year_title
     elif not many:
         base_line, x_title = "format(datum.base, ',')", lang.gettext("Year of qualifying and graduates in the base")
@@ -398,8 +398,8 @@ def comparison(lang: Language) -> dict:
               for end in ("ci_low", "ci_high")])
 
     # Translators: a rate and its base, e.g. "80.2% of 2,400 graduates".
-    of_base = _plural(lambda n: lang.ngettext("{rate} of {number} graduate", "{rate} of {number} graduates", n),
-                      "datum.base", rate="datum.rate_text", number="datum.base_text")
+    of_base = _plural(lambda n: lang.ngettext("{rate} of {count} graduate", "{rate} of {count} graduates", n),
+                      "datum.base", rate="datum.rate_text", count="datum.base_text")
     chart = _labelled_bars(
         lang, label="datum.group",
         figure=f"isValid(datum.base) ? {of_base} : datum.rate_text",
