@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 
 from ..i18n import ENGLISH, Language
 from . import designs
-from .model import (DESTINATIONS, NOT_PUBLISHED, RELATED_ANSWERS, STATUSES, Chart, ChartTable, currency_affixes,
-                    interval, interval_title, money, percent, whole_number)
+from .model import (DESTINATIONS, RELATED_ANSWERS, STATUSES, Chart, ChartTable, currency_affixes, interval,
+                    interval_title, money, percent, whole_number)
 
 Rows = Iterable[Mapping]
 
