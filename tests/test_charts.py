@@ -10,14 +10,19 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+from pathlib import Path
+
 import pytest
 import vl_convert
+from babel.messages.extract import extract_from_dir
+from babel.support import NullTranslations
 
 from generator import charts
 from generator.charts import (Chart, ChartTable, accessible_svg, benchmark_chart, cohort_chart, comparison_chart,
                               destinations_chart, earnings_chart, related_chart, render_svgs, sectors_chart,
                               spec_json, timeline_chart)
-from generator.charts import rendering
+from generator.charts import designs, rendering
+from generator.i18n import Language
 
 SVG = "{http://www.w3.org/2000/svg}"
 FEW = "fewer than 25 graduates in the base"
@@ -258,3 +263,119 @@ def test_vega_bundle_is_one_classic_script_with_one_global():
     assert body.rstrip().endswith("}).call(undefined);")
     assert re.search(r"window\.ontrackVegaEmbed\s*=", bundle)
     assert not re.search(r"^\s*(import|export)\b", body, re.MULTILINE)
+
+
+# -- languages ---------------------------------------------------------------------------------------
+
+
+class Untranslated(Language):
+    """A language whose catalogue has nothing translated yet: English words, the locale's numbers and lists."""
+
+    @property
+    def translations(self):
+        return NullTranslations()
+
+
+FRENCH, DUTCH = Untranslated("fr", "fr/"), Untranslated("nl", "nl/")
+NBSP, NNBSP = "\u00a0", "\u202f"  # Babel's French: "81,2 %" (no-break space), "1 250" (narrow no-break space)
+#: Two cohorts whose figures show a decimal comma, a thousands separator and a percent sign.
+FRENCH_COHORTS = [{"cohort": "2021", "share": 78.1, "ci_low": 70.0, "ci_high": 84.6, "base": 120, "reason": ""},
+                  {"cohort": "2022", "share": 81.2, "ci_low": 79.0, "ci_high": 83.4, "base": 1250, "reason": ""}]
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [" ".join(element.itertext()) for element in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def test_a_french_chart_writes_numbers_and_lists_the_french_way():
+    cohorts = cohort_chart(FRENCH_COHORTS, lang=FRENCH)
+    assert cohorts.table.rows == (("2021", f"78,1{NBSP}%", f"70,0–84,6{NBSP}%", "120"),
+                                  ("2022", f"81,2{NBSP}%", f"79,0–83,4{NBSP}%", f"1{NNBSP}250"))
+    assert cohorts.table.columns[2] == f"95{NBSP}% interval"
+    assert f"81,2{NBSP}% were employed" in cohorts.description
+    assert f"(95{NBSP}% interval 79,0–83,4{NBSP}%, 1{NNBSP}250 graduates)" in cohorts.description
+    destinations = destinations_chart(DESTINATIONS, lang=FRENCH)
+    assert f"50,0{NBSP}% after 6 months et 60,0{NBSP}% after 12 months." in destinations.description
+    # The currency symbol where the locale puts it.
+    assert earnings_chart(EARNINGS, "EUR", lang=FRENCH).table.rows[1] == (
+        "Country", f"1{NNBSP}500{NBSP}€", f"1{NNBSP}850{NBSP}€", f"2{NNBSP}200{NBSP}€")
+
+
+def test_a_dutch_chart_writes_numbers_and_lists_the_dutch_way():
+    cohorts = cohort_chart(FRENCH_COHORTS, lang=DUTCH)
+    assert cohorts.table.rows[1] == ("2022", "81,2%", "79,0–83,4%", "1.250")
+    assert "50,0% after 6 months en 60,0% after 12 months." in destinations_chart(DESTINATIONS, lang=DUTCH).description
+    assert earnings_chart(EARNINGS, "EUR", lang=DUTCH).table.rows[1] == (
+        "Country", f"€{NBSP}1.500", f"€{NBSP}1.850", f"€{NBSP}2.200")
+    assert timeline_chart(TIMELINE, lang=DUTCH).table.rows[1] == ("2018", "Pilot en Implementation")
+
+
+def test_vega_draws_the_numbers_of_a_french_chart_as_its_table_writes_them():
+    cohorts, earnings = render_svgs([cohort_chart(FRENCH_COHORTS, lang=FRENCH),
+                                     earnings_chart(EARNINGS, "EUR", lang=FRENCH)])
+    texts = svg_texts(cohorts)
+    assert f"81,2{NBSP}%" in texts and f"2022 1{NNBSP}250 graduates" in texts  # format() in Vega expressions
+    assert f"50{NBSP}%" in texts  # the axis
+    texts = svg_texts(earnings)
+    assert f"median 1{NNBSP}850{NBSP}€" in texts and f"1{NNBSP}000{NBSP}€" in texts
+
+
+def test_a_chart_carries_its_number_format_for_the_renderer_the_browser_and_the_cache():
+    french, english = related_chart(RELATED, lang=FRENCH), related_chart(RELATED)
+    assert french.spec["usermeta"]["formatLocale"] == {
+        "decimal": ",", "thousands": NNBSP, "grouping": [3], "currency": ["", ""], "minus": "-",
+        "percent": f"{NBSP}%"}
+    assert english.spec["usermeta"]["formatLocale"]["decimal"] == "."
+    assert rendering.cache_key(french) != rendering.cache_key(english)
+    assert json.loads(spec_json(french.spec))["usermeta"] == french.spec["usermeta"]
+
+
+def test_designs_are_made_once_per_language():
+    assert designs.timeline(FRENCH) is designs.timeline(FRENCH)
+    assert designs.timeline(FRENCH) != designs.timeline(DUTCH)
+
+
+#: Translations with both kinds of quote, as French ones have ("taux d'emploi").
+QUOTED = {"not published": "pas d'info \"ici\"", "Working only": "L'emploi \"seul\"",
+          "After {months} months": "Après {months} mois d'\"études\"", "Share of graduates": "Part d'\"élèves\"",
+          "Implementation": "Mise en œuvre d'\"État\""}
+
+
+class Quoting(Untranslated):
+    def gettext(self, message):
+        return QUOTED.get(message, message)
+
+    def ngettext(self, singular, plural, n):
+        message = singular if n == 1 else plural
+        return QUOTED.get(message, message)
+
+
+def test_a_translation_with_quotes_cannot_break_a_vega_expression():
+    quoting = Quoting("fr", "fr/")
+    destinations, timeline = (destinations_chart(DESTINATIONS, lang=quoting), timeline_chart(TIMELINE, lang=quoting))
+    # Categories arrive as English keys and are drawn translated, in the order and colours of the keys.
+    assert {row["destination"] for row in destinations.spec["data"]["values"]} >= {QUOTED["Working only"]}
+    [domain] = {json.dumps(scale["domain"]) for scale in keys_anywhere(destinations.spec, "scale") if "range" in scale}
+    assert json.loads(domain) == ["Working and studying", QUOTED["Working only"], "Studying only", "Unemployed",
+                                  "Inactive"]
+    assert destinations.table.columns[2] == QUOTED["Working only"]
+    svgs = render_svgs([destinations, timeline])
+    texts = svg_texts(svgs[0])
+    for drawn in (QUOTED["not published"], QUOTED["Working only"], QUOTED["Share of graduates"],
+                  "Après 6 mois d'\"études\""):
+        assert drawn in texts
+    # The expressions comparing a translated category still match: only "Working only" (50% and 60%) and
+    # "Implementation" are written in white, on their blue.
+    assert sorted(e.text for e in ET.fromstring(svgs[0]).iter(f"{SVG}text") if e.get("fill") == "white") == [
+        f"50{NBSP}%", f"60{NBSP}%"]
+    assert [e.text for e in ET.fromstring(svgs[1]).iter(f"{SVG}text") if e.get("fill") == "white"] == [
+        QUOTED["Implementation"]]
+
+
+def test_every_chart_message_is_a_literal_the_extractor_finds():
+    found = extract_from_dir(Path(charts.__file__).parent, [("**.py", "python")],
+                             keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None})
+    messages = {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+    assert {"not published", "Working only", "Pilot", "Share of graduates", "{level} interval"} <= messages
+    # lang.gettext(row["status"]) would have put the field name "status" in the catalogue.
+    assert not [message for message in messages if message.isidentifier() and message.islower()]

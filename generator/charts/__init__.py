@@ -1,7 +1,8 @@
 """Charts: Altair designs filled per page, rendered to accessible static SVG, made interactive by Vega.
 
-A page asks a builder for each chart (``destinations_chart(rows)`` ...), gets a
-``Chart`` (spec, title, description, table), renders all of a build's charts at
+A page asks a builder for each chart (``destinations_chart(rows, lang=lang)`` ...),
+gets a ``Chart`` (spec, title, description, table, all in ``lang``; the spec carries
+the locale's number format in ``usermeta.formatLocale``), renders all of a build's charts at
 once with ``render_svgs`` and embeds each spec with ``spec_json`` for
 ``templates/assets/charts.js``, which swaps the static SVG for an interactive
 one using the script from ``vega_bundle``.

@@ -5,6 +5,12 @@ checked tables. A share of None is a suppressed figure: it is drawn as "not
 published" at its place, never as 0, and the table and description say so.
 Only the fields a chart documents are copied into its spec, so nothing else a
 row carries can end up in a page's inline data.
+
+Every builder writes in ``lang``: its titles, sentences, tables and numbers, and
+the categories it knows (destinations, answers, statuses, sectors), which callers
+pass as English keys (``model.DESTINATIONS`` ...) and the chart shows translated.
+Labels the caller composes (groups, benchmark figures) and suppression reasons
+are shown as given, so callers pass them in ``lang`` already.
 """
 
 from __future__ import annotations
@@ -13,15 +19,15 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 
+from ..i18n import ENGLISH, Language
 from . import designs
-from .model import (DESTINATIONS, NOT_PUBLISHED, RELATED_ANSWERS, STATUSES, Chart, ChartTable,
-                    currency_affixes, interval, join_words, money, percent, whole_number)
+from .model import (DESTINATIONS, RELATED_ANSWERS, STATUSES, Chart, ChartTable, currency_affixes, interval,
+                    interval_title, money, percent, whole_number)
 
 Rows = Iterable[Mapping]
 
 #: How many sectors are drawn by name before the rest are summed into "Other sectors".
 TOP_SECTORS = 8
-OTHER_SECTORS = "Other sectors"
 
 
 def _number(value):
@@ -51,24 +57,61 @@ def _filled(design: dict, values: list[dict]) -> dict:
     return spec
 
 
-def _hidden_sentence(hidden: list[tuple[str, str]], what: str = "figure") -> str:
-    """ "The figures for 2017 and 2023 are not published (fewer than 25 graduates in the base)." """
+def _hidden_sentence(lang: Language, hidden: list[tuple[str, str]], what: str = "figure") -> str:
+    """ "The figures for 2017 and 2023 are not published (fewer than 25 graduates in the base)."
+
+    ``what`` is "figure", "share" or "median": each is its own sentence, so that
+    translators get whole sentences with their plural forms.
+    """
     if not hidden:
         return ""
     by_reason: dict[str, list[str]] = {}
     for name, reason in hidden:
         by_reason.setdefault(reason, []).append(name)
     if len(by_reason) > 1:
-        return _not_published(by_reason)
+        return _not_published(lang, by_reason)
     [(reason, names)] = by_reason.items()
-    subject = f"The {what} for {names[0]} is" if len(names) == 1 else f"The {what}s for {join_words(names)} are"
-    return f"{subject} {NOT_PUBLISHED}" + (f" ({reason})." if reason else ".")
+    n = len(names)
+    if what == "share":
+        sentence = (lang.ngettext("The share for {names} is not published ({reason}).",
+                                  "The shares for {names} are not published ({reason}).", n) if reason else
+                    lang.ngettext("The share for {names} is not published.",
+                                  "The shares for {names} are not published.", n))
+    elif what == "median":
+        sentence = (lang.ngettext("The median for {names} is not published ({reason}).",
+                                  "The medians for {names} are not published ({reason}).", n) if reason else
+                    lang.ngettext("The median for {names} is not published.",
+                                  "The medians for {names} are not published.", n))
+    else:
+        sentence = (lang.ngettext("The figure for {names} is not published ({reason}).",
+                                  "The figures for {names} are not published ({reason}).", n) if reason else
+                    lang.ngettext("The figure for {names} is not published.",
+                                  "The figures for {names} are not published.", n))
+    return sentence.format(names=lang.join(names), reason=reason)
 
 
-def _not_published(by_reason: Mapping[str, list[str]]) -> str:
+def _not_published(lang: Language, by_reason: Mapping[str, list[str]]) -> str:
     """ "Not published: A and B (reason one); C (reason two)." """
-    groups = [join_words(names) + (f" ({reason})" if reason else "") for reason, names in by_reason.items()]
-    return "Not published: " + "; ".join(groups) + "."
+    groups = [lang.join(names) + (f" ({reason})" if reason else "") for reason, names in by_reason.items()]
+    # Translators: {groups} lists what is hidden with the reason in brackets, groups separated by ";".
+    return lang.gettext("Not published: {groups}.").format(groups="; ".join(groups))
+
+
+def _labelled(lang: Language, label: str, value: str) -> str:
+    # Translators: a name and its figure, e.g. "Country: 80.0%" (French puts a space before the colon).
+    return lang.gettext("{label}: {value}").format(label=label, value=value)
+
+
+def _shown(lang: Language, key: str) -> str:
+    """A category key (a destination, answer, status or sector) as the chart shows it.
+
+    A function rather than ``lang.gettext(row["status"])`` inline: the extractor would take "status" for a message.
+    """
+    return lang.gettext(key)
+
+
+def _no_figures(lang: Language) -> str:
+    return lang.gettext("No figures are available.")
 
 
 def _lower_first(text: str) -> str:
@@ -79,17 +122,22 @@ def _sentences(*parts: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def destinations_chart(rows: Rows, *, chart_id: str = "destinations") -> Chart:
-    """Where graduates were at each observation point: a stacked bar of the five destinations."""
+def destinations_chart(rows: Rows, *, chart_id: str = "destinations", lang: Language = ENGLISH) -> Chart:
+    """Where graduates were at each observation point: a stacked bar of the five destinations.
+
+    Each row's ``destination`` is one of ``model.DESTINATIONS`` (in English); the chart shows it translated.
+    """
     values = [{"months_after": int(row["months_after"]), "destination": row["destination"],
                "share": _number(row["share"]), "reason": _reason(row)} for row in rows]
     unknown = {v["destination"] for v in values} - set(DESTINATIONS)
     if unknown:
         raise ValueError(f"unknown destinations {sorted(unknown)}; expected {DESTINATIONS}")
+    name = {d: _shown(lang, d) for d in DESTINATIONS}
     points = sorted({v["months_after"] for v in values})
     cell = {(v["months_after"], v["destination"]): v for v in values}
-    table_rows = tuple((f"{m} months", *(percent(cell[m, d]["share"]) if (m, d) in cell else "no data"
-                                         for d in DESTINATIONS)) for m in points)
+    table_rows = tuple((lang.ngettext("{months} month", "{months} months", m).format(months=m),
+                        *(percent(cell[m, d]["share"], lang) if (m, d) in cell else lang.gettext("no data")
+                          for d in DESTINATIONS)) for m in points)
     largest, hidden = [], {}
     for m in points:
         published = [v for v in values if v["months_after"] == m and v["share"] is not None]
@@ -98,65 +146,87 @@ def destinations_chart(rows: Rows, *, chart_id: str = "destinations") -> Chart:
         missing = [v for v in values if v["months_after"] == m and v["share"] is None]
         by_reason: dict[str, list[str]] = {}
         for v in missing:
-            by_reason.setdefault(v["reason"], []).append(v["destination"].lower())
+            by_reason.setdefault(v["reason"], []).append(name[v["destination"]].lower())
         for reason, names in by_reason.items():
-            what = "all destinations" if len(missing) == len(DESTINATIONS) == len(names) else join_words(names)
-            hidden.setdefault(reason, []).append(f"{what} after {m} months")
+            what = (lang.gettext("all destinations") if len(missing) == len(DESTINATIONS) == len(names)
+                    else lang.join(names))
+            hidden.setdefault(reason, []).append(lang.ngettext(
+                "{destinations} after {months} month", "{destinations} after {months} months", m)
+                .format(destinations=what, months=m))
     if not largest:
         lead = ""
     elif len({top["destination"] for _, top in largest}) == 1 and len(largest) > 1:
-        lead = (f"{largest[0][1]['destination']} was the largest group at every point: "
-                + join_words([f"{percent(top['share'])} after {m} months" for m, top in largest]) + ".")
+        lead = lang.gettext("{destination} was the largest group at every point: {shares}.").format(
+            destination=name[largest[0][1]["destination"]],
+            shares=lang.join([lang.ngettext("{share} after {months} month", "{share} after {months} months", m)
+                              .format(share=percent(top["share"], lang), months=m) for m, top in largest]))
     else:
-        lead = ("The largest group was " + join_words([f"{top['destination'].lower()} after {m} months "
-                                                      f"({percent(top['share'])})" for m, top in largest]) + ".")
+        lead = lang.gettext("The largest group was {groups}.").format(groups=lang.join([
+            lang.ngettext("{destination} after {months} month ({share})",
+                          "{destination} after {months} months ({share})", m)
+            .format(destination=name[top["destination"]].lower(), months=m, share=percent(top["share"], lang))
+            for m, top in largest]))
     last = points[-1] if points else None
     unemployed = cell.get((last, "Unemployed"), {}).get("share")
-    title = "What graduates were doing " + join_words([str(m) for m in points]) + " months after qualifying" \
-        if points else "What graduates were doing after qualifying"
+    title = (lang.ngettext("What graduates were doing {months} month after qualifying",
+                           "What graduates were doing {months} months after qualifying", points[-1])
+             .format(months=lang.join([str(m) for m in points])) if points
+             else lang.gettext("What graduates were doing after qualifying"))
     description = _sentences(
         lead,
-        f"After {last} months, {percent(unemployed)} were unemployed." if unemployed is not None and
+        lang.ngettext("After {months} month, {share} were unemployed.",
+                      "After {months} months, {share} were unemployed.", last)
+        .format(months=last, share=percent(unemployed, lang)) if unemployed is not None and
         all(top["destination"] != "Unemployed" for m, top in largest if m == last) else "",
-        _not_published(hidden) if hidden else "")
-    return Chart(chart_id, title, description or "No figures are available.",
-                 _filled(designs.destinations(), values),
-                 ChartTable(("Time after qualifying", *DESTINATIONS), table_rows))
+        _not_published(lang, hidden) if hidden else "")
+    shown = [{**v, "destination": name[v["destination"]]} for v in values]
+    return Chart(chart_id, title, description or _no_figures(lang),
+                 _filled(designs.destinations(lang), shown),
+                 ChartTable((lang.gettext("Time after qualifying"), *name.values()), table_rows))
 
 
-def cohort_chart(rows: Rows, *, chart_id: str = "cohorts") -> Chart:
+def cohort_chart(rows: Rows, *, chart_id: str = "cohorts", lang: Language = ENGLISH) -> Chart:
     """Employment rate 12 months after qualifying, one point with its 95% interval per cohort."""
     values = [{"cohort": str(row["cohort"]), "share": _number(row["share"]), "ci_low": _number(row.get("ci_low")),
                "ci_high": _number(row.get("ci_high")), "base": _integer(row.get("base")), "reason": _reason(row)}
               for row in rows]
     values.sort(key=lambda v: v["cohort"])
-    title = "Employed 12 months after qualifying, year by year"
-    table = ChartTable(("Year of qualifying", "Employment rate", "95% interval", "Graduates in base"),
-                       tuple((v["cohort"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]),
-                              whole_number(v["base"])) for v in values))
+    title = lang.gettext("Employed 12 months after qualifying, year by year")
+    table = ChartTable((lang.gettext("Year of qualifying"), lang.gettext("Employment rate"), interval_title(lang),
+                        lang.gettext("Graduates in base")),
+                       tuple((v["cohort"], percent(v["share"], lang), interval(v["ci_low"], v["ci_high"], lang),
+                              whole_number(v["base"], lang)) for v in values))
     published = [v for v in values if v["share"] is not None]
     latest = ""
     if published:
         last = published[-1]
-        detail = ", ".join(part for part in (
-            f"95% interval {interval(last['ci_low'], last['ci_high'])}" if last["ci_low"] is not None else "",
-            f"{whole_number(last['base'])} graduates" if last["base"] is not None else "") if part)
-        latest = (f"Of those who qualified in {last['cohort']}, {percent(last['share'])} were employed "
-                  f"12 months later{f' ({detail})' if detail else ''}.")
+        details = []
+        if last["ci_low"] is not None and last["ci_high"] is not None:
+            # Translators: e.g. "95% interval 70.0–84.6%".
+            details.append(lang.gettext("{level} interval {range}").format(
+                level=lang.pct(95, 0), range=interval(last["ci_low"], last["ci_high"], lang)))
+        if last["base"] is not None:
+            details.append(lang.ngettext("{count} graduate", "{count} graduates", last["base"])
+                           .format(count=whole_number(last["base"], lang)))
+        latest = (lang.gettext("Of those who qualified in {year}, {share} were employed 12 months later ({details}).")
+                  if details else
+                  lang.gettext("Of those who qualified in {year}, {share} were employed 12 months later.")).format(
+            year=last["cohort"], share=percent(last["share"], lang), details=", ".join(details))
     spread = ""
     if len(published) > 1:
         low = min(published, key=lambda v: (v["share"], v["cohort"]))
         high = max(published, key=lambda v: (v["share"], v["cohort"]))
-        spread = (f"Across the years shown the rate ranged from {percent(low['share'])} ({low['cohort']}) "
-                  f"to {percent(high['share'])} ({high['cohort']}).")
-    hidden = _hidden_sentence([(v["cohort"], v["reason"]) for v in values if v["share"] is None])
+        spread = lang.gettext("Across the years shown the rate ranged from {low} ({low_year}) to {high} "
+                              "({high_year}).").format(low=percent(low["share"], lang), low_year=low["cohort"],
+                                                       high=percent(high["share"], lang), high_year=high["cohort"])
+    hidden = _hidden_sentence(lang, [(v["cohort"], v["reason"]) for v in values if v["share"] is None])
     # What fits under each year depends on how many years there are; a design per case.
-    design = designs.cohorts(years=min(len(values), 10))
-    return Chart(chart_id, title, _sentences(latest, spread, hidden) or "No figures are available.",
+    design = designs.cohorts(min(len(values), 10), lang)
+    return Chart(chart_id, title, _sentences(latest, spread, hidden) or _no_figures(lang),
                  _filled(design, values), table)
 
 
-def _sector_rows(values: list[dict]) -> list[dict]:
+def _sector_rows(lang: Language, values: list[dict]) -> list[dict]:
     """The rows drawn: the largest sectors by name, the rest of the published ones summed, hidden ones last.
 
     "Other sectors" only sums published shares, so it adds nothing that the
@@ -168,97 +238,125 @@ def _sector_rows(values: list[dict]) -> list[dict]:
     drawn = published
     if len(published) > TOP_SECTORS + 1:
         rest = published[TOP_SECTORS:]
-        drawn = published[:TOP_SECTORS] + [{"code": "", "sector": f"{OTHER_SECTORS} ({len(rest)})",
+        # Translators: the sectors summed into one bar, e.g. "Other sectors (3)".
+        other = lang.gettext("Other sectors ({count})").format(count=lang.count(len(rest)))
+        drawn = published[:TOP_SECTORS] + [{"code": "", "sector": other,
                                             "share": round(sum(v["share"] for v in rest), 1), "reason": ""}]
     if len(hidden) > 3:
         reasons = sorted({v["reason"] for v in hidden if v["reason"]})
-        name = f"{len(hidden)} other sectors" if drawn else f"{len(hidden)} sectors"
+        n = len(hidden)
+        name = (lang.ngettext("{count} other sector", "{count} other sectors", n) if drawn
+                else lang.ngettext("{count} sector", "{count} sectors", n)).format(count=lang.count(n))
         hidden = [{"code": "", "sector": name, "share": None, "reason": "; ".join(reasons)}]
     return drawn + hidden
 
 
-def sectors_chart(rows: Rows, *, chart_id: str = "sectors") -> Chart:
-    """Sectors of employment (NACE sections), largest first, the smallest grouped as "Other sectors"."""
-    values = [{"code": str(row.get("code") or ""), "sector": row["sector"], "share": _number(row["share"]),
-               "reason": _reason(row)} for row in rows]
+def sectors_chart(rows: Rows, *, chart_id: str = "sectors", lang: Language = ENGLISH) -> Chart:
+    """Sectors of employment (NACE sections), largest first, the smallest grouped as "Other sectors".
+
+    Each row's ``sector`` is the NACE section's label in English (it is in the catalogue); the chart shows
+    its translation.
+    """
+    values = [{"code": str(row.get("code") or ""), "sector": _shown(lang, row["sector"]),
+               "share": _number(row["share"]), "reason": _reason(row)} for row in rows]
     ordered = sorted(values, key=lambda v: (v["share"] is None, -(v["share"] or 0), v["sector"]))
-    title = "Sectors where employed graduates work"
-    table = ChartTable(("Sector", "Share of employed graduates"),
-                       tuple((v["sector"], percent(v["share"])) for v in ordered))
+    title = lang.gettext("Sectors where employed graduates work")
+    share_title = lang.gettext("Share of employed graduates")
+    table = ChartTable((lang.gettext("Sector"), share_title),
+                       tuple((v["sector"], percent(v["share"], lang)) for v in ordered))
     top = [v for v in ordered if v["share"] is not None][:3]
-    lead = (f"The largest sector{'s are' if len(top) > 1 else ' is'} "
-            + join_words([f"{v['sector']} ({percent(v['share'])})" for v in top]) + ".") if top else ""
-    hidden = _hidden_sentence([(v["sector"], v["reason"]) for v in ordered if v["share"] is None], "share")
-    design = designs.shares("sector", "Sector", "Share of employed graduates")
-    return Chart(chart_id, title, _sentences(lead, hidden) or "No figures are available.",
-                 _filled(design, _sector_rows(values)), table)
+    named = lang.join([f"{v['sector']} ({percent(v['share'], lang)})" for v in top])
+    lead = lang.ngettext("The largest sector is {sectors}.", "The largest sectors are {sectors}.",
+                         len(top)).format(sectors=named) if top else ""
+    hidden = _hidden_sentence(lang, [(v["sector"], v["reason"]) for v in ordered if v["share"] is None], "share")
+    design = designs.shares("sector", lang.gettext("Sector"), share_title, lang)
+    return Chart(chart_id, title, _sentences(lead, hidden) or _no_figures(lang),
+                 _filled(design, _sector_rows(lang, values)), table)
 
 
-_RELATED_PHRASES = {"Related": "a job related to their training", "Partly related": "a partly related job",
-                    "Not related": "an unrelated job"}
+def _related_phrase(lang: Language, answer: str, share: str) -> str:
+    if answer == "Related":
+        return lang.gettext("{share} had a job related to their training").format(share=share)
+    if answer == "Partly related":
+        return lang.gettext("{share} had a partly related job").format(share=share)
+    return lang.gettext("{share} had an unrelated job").format(share=share)
 
 
-def related_chart(rows: Rows, *, chart_id: str = "related") -> Chart:
-    """Whether employed graduates' jobs are related to their training (EQAVET indicator 6)."""
+def related_chart(rows: Rows, *, chart_id: str = "related", lang: Language = ENGLISH) -> Chart:
+    """Whether employed graduates' jobs are related to their training (EQAVET indicator 6).
+
+    Each row's ``answer`` is one of ``model.RELATED_ANSWERS`` (in English); the chart shows it translated.
+    """
     values = [{"answer": row["answer"], "share": _number(row["share"]), "reason": _reason(row)} for row in rows]
     unknown = {v["answer"] for v in values} - set(RELATED_ANSWERS)
     if unknown:
         raise ValueError(f"unknown answers {sorted(unknown)}; expected {RELATED_ANSWERS}")
     values.sort(key=lambda v: RELATED_ANSWERS.index(v["answer"]))
-    title = "Is the job related to the training?"
-    table = ChartTable(("Job related to the training", "Share of employed graduates"),
-                       tuple((v["answer"], percent(v["share"])) for v in values))
-    shown = [f"{percent(v['share'])} {_RELATED_PHRASES[v['answer']]}" for v in values if v["share"] is not None]
-    if shown:
-        shown[0] = shown[0].replace(" ", " had ", 1)
-    lead = f"Of employed graduates, {join_words(shown)}." if shown else ""
-    hidden = _hidden_sentence([(v["answer"].lower(), v["reason"]) for v in values if v["share"] is None], "share")
-    design = designs.shares("answer", "Job related to the training", "Share of employed graduates")
-    return Chart(chart_id, title, _sentences(lead, hidden) or "No figures are available.",
-                 _filled(design, values), table)
+    title = lang.gettext("Is the job related to the training?")
+    answer_title, share_title = lang.gettext("Job related to the training"), lang.gettext("Share of employed graduates")
+    table = ChartTable((answer_title, share_title),
+                       tuple((_shown(lang, v["answer"]), percent(v["share"], lang)) for v in values))
+    shown = [_related_phrase(lang, v["answer"], percent(v["share"], lang)) for v in values if v["share"] is not None]
+    lead = lang.gettext("Of employed graduates, {shares}.").format(shares=lang.join(shown)) if shown else ""
+    hidden = _hidden_sentence(lang, [(_shown(lang, v["answer"]).lower(), v["reason"]) for v in values
+                                     if v["share"] is None], "share")
+    design = designs.shares("answer", answer_title, share_title, lang)
+    return Chart(chart_id, title, _sentences(lead, hidden) or _no_figures(lang),
+                 _filled(design, [{**v, "answer": _shown(lang, v["answer"])} for v in values]), table)
 
 
-def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings") -> Chart:
+def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings", lang: Language = ENGLISH) -> Chart:
     """Median gross monthly earnings with the lower and upper quartile, per comparison group."""
     values = [{"group": row["group"], "q1": _number(row.get("q1")), "median": _number(row["median"]),
                "q3": _number(row.get("q3")), "reason": _reason(row)} for row in rows]
-    title = f"Gross monthly earnings of full-time employed graduates ({currency})"
-    table = ChartTable(("Group", "Lower quartile", "Median", "Upper quartile"),
-                       tuple((v["group"], money(v["q1"], currency), money(v["median"], currency),
-                              money(v["q3"], currency)) for v in values))
-    shown = [f"{v['group']}: {money(v['median'], currency)}" for v in values if v["median"] is not None]
-    lead = f"Median gross monthly earnings — {'; '.join(shown)}." if shown else ""
-    spread = next((f"For {_lower_first(v['group'])}, the middle half earned between {money(v['q1'], currency)} and "
-                   f"{money(v['q3'], currency)}." for v in values if v["q1"] is not None and v["q3"] is not None), "")
-    hidden = _hidden_sentence([(_lower_first(v["group"]), v["reason"]) for v in values if v["median"] is None],
+    # Translators: {currency} is an ISO 4217 code such as EUR.
+    title = lang.gettext("Gross monthly earnings of full-time employed graduates ({currency})").format(
+        currency=currency)
+    table = ChartTable((lang.gettext("Group"), lang.gettext("Lower quartile"), lang.gettext("Median"),
+                        lang.gettext("Upper quartile")),
+                       tuple((v["group"], money(v["q1"], currency, lang), money(v["median"], currency, lang),
+                              money(v["q3"], currency, lang)) for v in values))
+    shown = [_labelled(lang, v["group"], money(v["median"], currency, lang)) for v in values if v["median"] is not None]
+    # Translators: {groups} is a list such as "This programme: €1,850; Country: €1,700".
+    lead = lang.gettext("Median gross monthly earnings — {groups}.").format(groups="; ".join(shown)) if shown else ""
+    spread = next((lang.gettext("For {group}, the middle half earned between {low} and {high}.").format(
+        group=_lower_first(v["group"]), low=money(v["q1"], currency, lang), high=money(v["q3"], currency, lang))
+        for v in values if v["q1"] is not None and v["q3"] is not None), "")
+    hidden = _hidden_sentence(lang, [(_lower_first(v["group"]), v["reason"]) for v in values if v["median"] is None],
                               "median")
-    return Chart(chart_id, title, _sentences(lead, spread, hidden) or "No figures are available.",
-                 _filled(designs.earnings(*currency_affixes(currency)), values), table)
+    return Chart(chart_id, title, _sentences(lead, spread, hidden) or _no_figures(lang),
+                 _filled(designs.earnings(*currency_affixes(currency, lang), lang), values), table)
 
 
-def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison") -> Chart:
+def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison", lang: Language = ENGLISH) -> Chart:
     """Rates side by side (a programme, its field, its country; or up to six programmes) with intervals."""
     values = [{"group": row["group"], "share": _number(row["share"]), "ci_low": _number(row.get("ci_low")),
                "ci_high": _number(row.get("ci_high")), "base": _integer(row.get("base")), "reason": _reason(row)}
               for row in rows]
-    table = ChartTable(("Group", "Rate", "95% interval", "Graduates in base"),
-                       tuple((v["group"], percent(v["share"]), interval(v["ci_low"], v["ci_high"]),
-                              whole_number(v["base"])) for v in values))
+    table = ChartTable((lang.gettext("Group"), lang.gettext("Rate"), interval_title(lang),
+                        lang.gettext("Graduates in base")),
+                       tuple((v["group"], percent(v["share"], lang), interval(v["ci_low"], v["ci_high"], lang),
+                              whole_number(v["base"], lang)) for v in values))
     published = [v for v in values if v["share"] is not None]
-    shown = [f"{v['group']}: {percent(v['share'])}"
-             + (f" ({whole_number(v['base'])} graduates)" if v["base"] is not None else "") for v in published]
-    lead = f"{title} — {'; '.join(shown)}." if shown else ""
+    shown = [lang.ngettext("{group}: {share} ({count} graduate)", "{group}: {share} ({count} graduates)", v["base"])
+             .format(group=v["group"], share=percent(v["share"], lang), count=whole_number(v["base"], lang))
+             if v["base"] is not None else _labelled(lang, v["group"], percent(v["share"], lang)) for v in published]
+    # Translators: {title} is the chart's title, {figures} a list such as "This programme: 80.2%; Country: 78.0%".
+    lead = lang.gettext("{title} — {figures}.").format(title=title, figures="; ".join(shown)) if shown else ""
     highest = ""
     if len(published) > 2:
         top = max(published, key=lambda v: v["share"])
-        highest = f"The highest is {top['group']}."
-    hidden = _hidden_sentence([(v["group"], v["reason"]) for v in values if v["share"] is None])
-    return Chart(chart_id, title, _sentences(lead, highest, hidden) or "No figures are available.",
-                 _filled(designs.comparison(), values), table)
+        highest = lang.gettext("The highest is {group}.").format(group=top["group"])
+    hidden = _hidden_sentence(lang, [(v["group"], v["reason"]) for v in values if v["share"] is None])
+    return Chart(chart_id, title, _sentences(lead, highest, hidden) or _no_figures(lang),
+                 _filled(designs.comparison(lang), values), table)
 
 
-def timeline_chart(rows: Rows, *, chart_id: str = "timeline") -> Chart:
-    """A country's graduate tracking status year by year, the status written in each cell."""
+def timeline_chart(rows: Rows, *, chart_id: str = "timeline", lang: Language = ENGLISH) -> Chart:
+    """A country's graduate tracking status year by year, the status written in each cell.
+
+    Each row's ``status`` is one of ``model.STATUSES`` (in English); the chart shows it translated.
+    """
     values = [{"year": int(row["year"]), "status": row["status"]} for row in rows]
     unknown = {v["status"] for v in values} - set(STATUSES)
     if unknown:
@@ -266,31 +364,48 @@ def timeline_chart(rows: Rows, *, chart_id: str = "timeline") -> Chart:
     values.sort(key=lambda v: (v["year"], STATUSES.index(v["status"])))
     by_year: dict[int, list[str]] = {}
     for v in values:
-        by_year.setdefault(v["year"], []).append(v["status"])
-    title = "Graduate tracking status by year"
-    table = ChartTable(("Year", "Status"), tuple((str(year), " and ".join(statuses))
-                                                 for year, statuses in by_year.items()))
+        by_year.setdefault(v["year"], []).append(_shown(lang, v["status"]))
+    title = lang.gettext("Graduate tracking status by year")
+    table = ChartTable((lang.gettext("Year"), lang.gettext("Status")),
+                       tuple((str(year), lang.join(statuses)) for year, statuses in by_year.items()))
     spans = []
     for status in dict.fromkeys(v["status"] for v in values):
         years = [v["year"] for v in values if v["status"] == status]
-        spans.append(f"{status.lower()} {years[0]}" + (f"–{years[-1]}" if years[-1] != years[0] else ""))
-    description = (f"Status by year: {join_words(spans)}. In {values[-1]['year']} the status was "
-                   f"{' and '.join(by_year[values[-1]['year']]).lower()}.") if values else "No status is recorded."
-    return Chart(chart_id, title, description, _filled(designs.timeline(), values), table)
+        shown = _shown(lang, status).lower()
+        # Translators: a status and the years it lasted, e.g. "pilot 2017–2019".
+        spans.append(lang.gettext("{status} {first_year}–{last_year}").format(
+            status=shown, first_year=years[0], last_year=years[-1]) if years[-1] != years[0] else
+            # Translators: a status and the one year it lasted, e.g. "pilot 2017".
+            lang.gettext("{status} {year}").format(status=shown, year=years[0]))
+    if values:
+        year = values[-1]["year"]
+        description = _sentences(
+            lang.gettext("Status by year: {spans}.").format(spans=lang.join(spans)),
+            lang.gettext("In {year} the status was {status}.").format(year=year,
+                                                                      status=lang.join(by_year[year]).lower()))
+    else:
+        description = lang.gettext("No status is recorded.")
+    shown_values = [{**v, "status": _shown(lang, v["status"])} for v in values]
+    return Chart(chart_id, title, description, _filled(designs.timeline(lang), shown_values), table)
 
 
-def benchmark_chart(rows: Rows, target: float = 82.0, *, chart_id: str = "benchmark") -> Chart:
+def benchmark_chart(rows: Rows, target: float = 82.0, *, chart_id: str = "benchmark",
+                    lang: Language = ENGLISH) -> Chart:
     """Employment rates of recent VET graduates against the EU-level 2025 target (a dashed rule)."""
     values = [{"label": row["label"], "value": _number(row["value"]), "source": row.get("source") or ""}
               for row in rows]
-    title = "Employment rate of recent VET graduates and the EU target"
-    table = ChartTable(("Figure", "Employment rate", "Source"),
-                       tuple((v["label"], percent(v["value"]), v["source"]) for v in values))
-    shown = [f"{v['label']}: {percent(v['value'])}" for v in values if v["value"] is not None]
+    title = lang.gettext("Employment rate of recent VET graduates and the EU target")
+    table = ChartTable((lang.gettext("Figure"), lang.gettext("Employment rate"), lang.gettext("Source")),
+                       tuple((v["label"], percent(v["value"], lang), v["source"]) for v in values))
+    shown = [_labelled(lang, v["label"], percent(v["value"], lang)) for v in values if v["value"] is not None]
     reached = [v["label"] for v in values if v["value"] is not None and v["value"] >= target]
+    target_text = designs.target_percent(float(target), lang)
     description = _sentences(
-        f"Employment rate of recent VET graduates — {'; '.join(shown)}." if shown else "",
-        f"The EU target for 2025 is {target:g}%" + (f"; {join_words(reached)} {'is' if len(reached) == 1 else 'are'}"
-                                                    " at or above it." if reached else "."),
-        _hidden_sentence([(v["label"], "") for v in values if v["value"] is None]))
-    return Chart(chart_id, title, description, _filled(designs.benchmark(float(target)), values), table)
+        lang.gettext("Employment rate of recent VET graduates — {figures}.").format(figures="; ".join(shown))
+        if shown else "",
+        lang.ngettext("The EU target for {year} is {target}; {names} is at or above it.",
+                      "The EU target for {year} is {target}; {names} are at or above it.", len(reached))
+        .format(year=2025, target=target_text, names=lang.join(reached)) if reached else
+        lang.gettext("The EU target for {year} is {target}.").format(year=2025, target=target_text),
+        _hidden_sentence(lang, [(v["label"], "") for v in values if v["value"] is None]))
+    return Chart(chart_id, title, description, _filled(designs.benchmark(float(target), lang), values), table)

@@ -6,6 +6,14 @@ rows into ``data.values`` (see ``builders.py``). Everything a page changes is in
 the data; the designs derive labels from it with Vega expressions, so the inline
 data stays exactly the rows the page gives.
 
+Each design is made per language (``lang``, a hashable frozen dataclass, is part
+of the cache key): axis and tooltip titles, the words inside Vega expressions, the
+percent sign and the category domains come from it, and the spec carries the
+locale's number format in ``usermeta.formatLocale`` for vl-convert and vega-embed,
+so that Vega's own ``format()`` and axis labels write numbers as the tables do.
+Text put into a Vega expression is always a JSON string literal (``_js``), so a
+translation with quotes or apostrophes ("taux d'emploi") cannot break it.
+
 Altair is imported inside the design functions, not at the top: the spawned SVG
 workers import this package and need only vl-convert, and importing Altair costs
 about half a second a process.
@@ -14,10 +22,14 @@ about half a second a process.
 from __future__ import annotations
 
 import json
+import string
+import textwrap
+from collections.abc import Callable
 from functools import cache
 
-from .model import (BLUE, DESTINATION_COLOURS, DESTINATIONS, INK, MUTED, SKY_BLUE, STATUS_COLOURS, STATUSES,
-                    VERMILLION)
+from ..i18n import Language
+from .model import (BLUE, DESTINATION_COLOURS, DESTINATIONS, INK, MUTED, NOT_PUBLISHED, SKY_BLUE, STATUS_COLOURS,
+                    STATUSES, VERMILLION, format_locale, interval_title, percent_affixes)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: Total width: the page column is about 640 px and the SVG scales down from there.
@@ -33,10 +45,66 @@ BAR_OFFSET = 9  # the bar sits this far below the row's centre, the text line ju
 GRID = "#e3e3e3"
 AXIS_LINE = "#767676"  # 4.5:1 on white
 
-#: Vega expression: a percentage with one decimal, as in the tables ("61.2%").
-PCT1 = "format({0}, '.1f') + '%'"
-#: Axis labels in whole percent ("60%").
-PCT_AXIS = "datum.value + '%'"
+
+
+def _js(text: str) -> str:
+    """``text`` as a string literal inside a Vega expression.
+
+    Vega's expression parser reads JavaScript string literals, of which JSON
+    strings (double quotes, backslash escapes, non-ASCII as \\u escapes) are a
+    subset: whatever quotes a translation holds, it stays one literal.
+    """
+    return json.dumps(text, ensure_ascii=True)
+
+
+def _written(template: str, **fields: str) -> str:
+    """A Vega expression writing a translated ``template``, each ``{field}`` the value of a Vega expression.
+
+    ``_written("After {months} months", months="datum.months_after")`` ->
+    ``'' + "After " + (datum.months_after) + " months"``; the leading ``''`` makes
+    ``+`` join text even when a template starts with two numbers.
+    """
+    parts = ["''"]
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(_js(literal))
+        if name is not None:
+            parts.append(f"({fields[name]})")
+    return " + ".join(parts)
+
+
+def _plural(forms: Callable[[int], str], count: str, /, **fields: str) -> str:
+    """A Vega expression writing ``forms(1)`` (the singular) when ``count`` is 1, else ``forms(2)`` (the plural).
+
+    Vega cannot run gettext's plural rules, so a count of 1 takes the singular and
+    every other count the plural: right for English, Dutch and French at the counts
+    charts show (bases of at least a few graduates, months after qualifying).
+    """
+    return f"(({count}) == 1 ? {_written(forms(1), **fields)} : {_written(forms(2), **fields)})"
+
+
+def _pct(lang: Language, value: str, digits: int = 1) -> str:
+    """Vega expression: a percentage as the locale writes it ("61.2%", "61,2 %"); the number by Vega's locale."""
+    prefix, suffix = percent_affixes(lang)
+    return " + ".join([*([_js(prefix)] if prefix else []), f"format({value}, '.{digits}f')",
+                       *([_js(suffix)] if suffix else [])])
+
+
+def _pct_or_hidden(lang: Language, value: str) -> str:
+    """Vega expression: the percentage of ``value`` with one decimal, or "not published"."""
+    return f"isValid({value}) ? {_pct(lang, value)} : {_js(lang.gettext(NOT_PUBLISHED))}"
+
+
+def _interval(lang: Language) -> str:
+    """Vega expression: the 95% interval as in the tables ("70.0–84.6%"), or ''."""
+    return (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') + '–' + "
+            f"{_pct(lang, 'datum.ci_high')} : ''")
+
+
+def target_percent(target: float, lang: Language) -> str:
+    """The EU target as a percentage with only the decimals it has: "82%", "82.5%"."""
+    decimals = f"{target:g}".partition(".")[2]
+    return lang.pct(target, len(decimals))
 
 
 def _alt():
@@ -70,12 +138,18 @@ def _themed(chart, key: str | list[str] = "", plot_width: int = PLOT_WIDTH):
             .configure_text(color=INK, fontSize=13))
 
 
-def _spec(chart) -> dict:
-    """The design's Vega-Lite dict, checked to draw every layer from the one inline dataset."""
+def _spec(chart, lang: Language) -> dict:
+    """The design's Vega-Lite dict, checked to draw every layer from the one inline dataset.
+
+    It carries ``lang``'s number format as ``usermeta.formatLocale``: the renderer
+    (``rendering.py``) and ``charts.js`` hand it to Vega, and being in the spec it
+    is part of the SVG cache key.
+    """
     spec = chart.to_dict()
     if set(spec.get("data", {})) != {"values"} or "datasets" in spec or _layer_data(spec.get("layer", [])):
         raise AssertionError("a chart design must draw every layer from the top-level data.values")
     spec["data"] = {"values": []}
+    spec["usermeta"] = {"formatLocale": format_locale(lang)}
     return spec
 
 
@@ -83,12 +157,14 @@ def _layer_data(layers) -> bool:
     return any("data" in layer or _layer_data(layer.get("layer", [])) for layer in layers)
 
 
-def _percent_axis(title: str):
+def _percent_axis(title: str, lang: Language):
+    """A 0-100 axis labelled in whole percent ("60%", "60 %")."""
     alt = _alt()
-    return alt.Axis(title=title, values=[0, 25, 50, 75, 100], labelExpr=PCT_AXIS, grid=True, tickCount=5)
+    return alt.Axis(title=title, values=[0, 25, 50, 75, 100], labelExpr=_pct(lang, "datum.value", 0), grid=True,
+                    tickCount=5)
 
 
-def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, measure: str = "share",
+def _labelled_bars(lang: Language, *, label: str, figure: str, x_title: str, tooltip: list, measure: str = "share",
                    calculate: dict | None = None, bar=None, extra_layers=(), x_scale=None, x_axis=None,
                    bar_colour: str = BLUE, figure_at_right: bool = True):
     """Rows of "label ... figure" text with a bar under each, so that long names get the full width.
@@ -115,13 +191,15 @@ def _labelled_bars(*, label: str, figure: str, x_title: str, tooltip: list, meas
     # for wide fonts (DejaVu Sans): 7.5 px a character at 13 px, 9 px a bold one.
     room = (f"floor(({PLOT_WIDTH} - 24 - 9 * length(datum.row_figure)) / 7.5)" if figure_at_right
             else f"floor({PLOT_WIDTH} / 7.5)")
-    full = label if figure_at_right else f"{label} + ': ' + datum.row_figure"
+    # Translators: a name and its figure, e.g. "Country: 80.0%" (French puts a space before the colon).
+    full = label if figure_at_right else _written(lang.gettext("{label}: {value}"), label=label,
+                                                  value="datum.row_figure")
     shared += [("calculate", {"row_full": full}), ("calculate", {
         "row_label": f"length(datum.row_full) > {room} ? trim(substring(datum.row_full, 0, {room} - 1)) + '…' "
                      ": datum.row_full"})]
     y = alt.Y("row:O", axis=None, title=None)
     x_scale = x_scale or alt.Scale(domain=[0, 100])
-    x_axis = x_axis or _percent_axis(x_title)
+    x_axis = x_axis or _percent_axis(x_title, lang)
     if bar is None:
         def bar(base, y, x_scale, x_axis):
             return base.transform_filter(valid).mark_bar(height=16, yOffset=BAR_OFFSET, color=bar_colour).encode(
@@ -149,10 +227,15 @@ def _shared(chart, transforms):
 
 
 @cache
-def destinations() -> dict:
-    """Stacked bars of the five destinations, one per observation point, each named above its bar."""
+def destinations(lang: Language) -> dict:
+    """Stacked bars of the five destinations, one per observation point, each named above its bar.
+
+    The rows name destinations translated; colours and stacking follow ``model.DESTINATIONS``.
+    """
     alt = _alt()
-    order = json.dumps(list(DESTINATIONS))
+    domain = [lang.gettext(d) for d in DESTINATIONS]
+    hidden_text = _js(lang.gettext(NOT_PUBLISHED))
+    order = _js(domain)
     base = alt.Chart()
     y = alt.Y("months_after:O", title=None, sort="ascending", axis=None)
     offset = 14  # the bar's centre below the row's centre; the row's name sits above it
@@ -161,21 +244,22 @@ def destinations() -> dict:
                .transform_stack(stack="share", groupby=["months_after"], as_=["x0", "x1"],
                                 sort=[alt.SortField("dest_order")])
                .transform_calculate(mid="(datum.x0 + datum.x1) / 2"))
-    tooltip = [alt.Tooltip("months_after:O", title="Months after qualifying"),
-               alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("share_text:N", title="Share")]
+    tooltip = [alt.Tooltip("months_after:O", title=lang.gettext("Months after qualifying")),
+               alt.Tooltip("destination:N", title=lang.gettext("Destination")),
+               alt.Tooltip("share_text:N", title=lang.gettext("Share"))]
     colour = alt.Color("destination:N", title=None,
-                       scale=alt.Scale(domain=list(DESTINATIONS), range=list(DESTINATION_COLOURS)),
+                       scale=alt.Scale(domain=domain, range=list(DESTINATION_COLOURS)),
                        legend=alt.Legend(orient="top", direction="horizontal", columns=3, labelLimit=220,
                                          columnPadding=28, rowPadding=8, offset=12))
     bars = stacked.mark_bar(height=26, yOffset=offset, stroke="white", strokeWidth=1).encode(
-        y=y, x=alt.X("x0:Q", scale=x_scale, axis=_percent_axis("Share of graduates")), x2="x1:Q",
+        y=y, x=alt.X("x0:Q", scale=x_scale, axis=_percent_axis(lang.gettext("Share of graduates"), lang)), x2="x1:Q",
         color=colour, tooltip=tooltip)
     # A segment narrower than 8 points cannot hold "61%"; its figure is in the tooltip and the table.
     labels = (stacked.transform_filter("datum.share >= 8")
-              .transform_calculate(segment_text="format(datum.share, '.0f') + '%'")
+              .transform_calculate(segment_text=_pct(lang, "datum.share", 0))
               .mark_text(baseline="middle", yOffset=offset).encode(
                   y=y, x=alt.X("mid:Q", scale=x_scale), text="segment_text:N", tooltip=tooltip,
-                  color=alt.condition(f"datum.destination == '{DESTINATIONS[1]}'", alt.value("white"),
+                  color=alt.condition(f"datum.destination == {_js(domain[1])}", alt.value("white"),
                                       alt.value("black"))))
     # Hidden destinations are drawn as one outlined box filling the rest of the bar: its length is
     # 100% minus the published shares, which anyone can work out, and nothing is split among them.
@@ -192,27 +276,34 @@ def destinations() -> dict:
     whole = "datum.hidden_count == datum.cells"
     boxes = hidden.mark_bar(height=26, yOffset=offset, fill="white", stroke=MUTED, strokeDash=[4, 3],
                             strokeWidth=1.5).encode(y=y, x=alt.X("start:Q", scale=x_scale), x2=alt.datum(100))
+    # Translators: drawn in a chart where all destinations are hidden, e.g. "not published: fewer than 25
+    # graduates in the base".
+    hidden_why = _written(lang.gettext("not published: {reason}"), reason="datum.reason")
     box_text = (hidden.transform_calculate(
-        box_text=(f"{whole} ? 'not published' + (datum.reason ? ': ' + datum.reason : '') : "
-                  "100 - datum.start >= 18 ? 'not published' : ''"))
+        box_text=(f"{whole} ? (datum.reason ? {hidden_why} : {hidden_text}) : "
+                  f"100 - datum.start >= 18 ? {hidden_text} : ''"))
         .mark_text(baseline="middle", yOffset=offset, fontStyle="italic", color=MUTED, fontSize=12)
         .encode(y=y, x=alt.X("box_mid:Q", scale=x_scale), text="box_text:N"))
     names = (base.transform_aggregate(cells="count()", groupby=["months_after"])
-             .transform_calculate(name="'After ' + datum.months_after + ' months'")
+             .transform_calculate(name=_plural(
+                 lambda n: lang.ngettext("After {months} month", "After {months} months", n), "datum.months_after",
+                 months="datum.months_after"))
              .mark_text(align="left", baseline="bottom", dy=-2).encode(y=y, x=alt.value(0), text="name:N"))
     notes = (hidden.transform_filter(f"!({whole})")
-             .transform_calculate(note="'not published: ' + lower(datum.names)")
+             # Translators: drawn over a bar, e.g. "not published: unemployed, inactive".
+             .transform_calculate(note=_written(lang.gettext("not published: {destinations}"),
+                                                destinations="lower(datum.names)"))
              .mark_text(align="right", baseline="bottom", dy=-2, fontStyle="italic", color=MUTED, fontSize=12)
              .encode(y=y, x=alt.value({"expr": "width"}), text="note:N"))
     chart = alt.layer(bars, labels, boxes, box_text, names, notes, data=alt.Data(values=[])).transform_calculate(
         dest_order=f"indexof({order}, datum.destination)",
-        share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+        share_text=_pct_or_hidden(lang, "datum.share"),
     ).properties(height=alt.Step(60))
-    return _spec(_themed(chart))
+    return _spec(_themed(chart), lang)
 
 
 @cache
-def cohorts(years: int) -> dict:
+def cohorts(years: int, lang: Language) -> dict:
     """Employment rate by cohort: a point with its 95% interval, its figure above, the base under each year.
 
     How much fits under and above each year depends on how many years share the
@@ -222,31 +313,35 @@ def cohorts(years: int) -> dict:
     """
     alt = _alt()
     many = years > 9
+    year_title = lang.gettext("Year of qualifying")
     if years <= 5:
-        base_line, x_title = "format(datum.base, ',') + ' graduates'", "Year of qualifying"
+        base_line = _plural(lambda n: lang.ngettext("{count} graduate", "{count} graduates", n), "datum.base",
+                            count="format(datum.base, ',')")
+        x_title = year_title
     elif not many:
-        base_line, x_title = "format(datum.base, ',')", "Year of qualifying and graduates in the base"
+        base_line, x_title = "format(datum.base, ',')", lang.gettext("Year of qualifying and graduates in the base")
     else:
-        base_line, x_title = "", "Year of qualifying"
+        base_line, x_title = "", year_title
     axis_label = (f"datum.cohort + '|' + (isValid(datum.base) ? {base_line} : ' ')" if base_line
                   else "datum.cohort")
     calculated = dict(
         axis_label=axis_label,
-        share_text=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
-        point_text="format(datum.share, '.0f') + '%'" if many else PCT1.format("datum.share"),
+        share_text=_pct_or_hidden(lang, "datum.share"),
+        point_text=_pct(lang, "datum.share", 0 if many else 1),
         top="isValid(datum.ci_high) ? datum.ci_high : datum.share",
-        ci_text=(f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') + '–' + "
-                 f"{PCT1.format('datum.ci_high')} : ''"),
+        ci_text=_interval(lang),
         base_text="isValid(datum.base) ? format(datum.base, ',') : ''")
     base = alt.Chart()
     x = alt.X("axis_label:O", title=x_title, sort="ascending",
               axis=alt.Axis(labelExpr="split(datum.label, '|')", labelAngle=0, labelFontSize=12,
                             labelLineHeight=16, labelPadding=6, titlePadding=10))
     y_scale = alt.Scale(domain=[0, 100])
-    y = alt.Y("share:Q", scale=y_scale, axis=_percent_axis("Employed 12 months after qualifying"))
-    tooltip = [alt.Tooltip("cohort:N", title="Year of qualifying"),
-               alt.Tooltip("share_text:N", title="Employment rate"),
-               alt.Tooltip("ci_text:N", title="95% interval"), alt.Tooltip("base_text:N", title="Graduates in base")]
+    y = alt.Y("share:Q", scale=y_scale,
+              axis=_percent_axis(lang.gettext("Employed 12 months after qualifying"), lang))
+    tooltip = [alt.Tooltip("cohort:N", title=year_title),
+               alt.Tooltip("share_text:N", title=lang.gettext("Employment rate")),
+               alt.Tooltip("ci_text:N", title=interval_title(lang)),
+               alt.Tooltip("base_text:N", title=lang.gettext("Graduates in base"))]
     published = base.transform_filter("isValid(datum.share)")
     whiskers = [published.transform_filter(f"isValid(datum.{end})").mark_tick(
         color=INK, size=12, thickness=1.5, orient="horizontal").encode(x=x, y=alt.Y(f"{end}:Q", scale=y_scale))
@@ -262,30 +357,36 @@ def cohorts(years: int) -> dict:
             x=x, y=alt.Y("top:Q", scale=y_scale), text="point_text:N", tooltip=tooltip),
         base.transform_filter("!isValid(datum.share)").mark_text(
             baseline="middle", fontStyle="italic", color=MUTED, fontSize=11 if many else 12, lineBreak="\n")
-        .encode(x=x, y=alt.datum(50), text=alt.value("not\npublished"), tooltip=tooltip),
+        # Two lines under a narrow year: the first space becomes a line break ("not\npublished").
+        .encode(x=x, y=alt.datum(50), text=alt.value(lang.gettext(NOT_PUBLISHED).replace(" ", "\n", 1)),
+                tooltip=tooltip),
         data=alt.Data(values=[]),
     ).transform_calculate(**calculated).properties(height=300)
-    return _spec(_themed(chart, plot_width=PLOT_WIDTH - 56))  # room for the percent axis and its title
+    return _spec(_themed(chart, plot_width=PLOT_WIDTH - 56), lang)  # room for the percent axis and its title
 
 
 @cache
-def shares(label_field: str, label_title: str, x_title: str) -> dict:
-    """Labelled bars of shares (sectors, relatedness), each row named in full above its bar."""
+def shares(label_field: str, label_title: str, x_title: str, lang: Language) -> dict:
+    """Labelled bars of shares (sectors, relatedness), each row named in full above its bar.
+
+    ``label_title`` and ``x_title`` come translated.
+    """
     alt = _alt()
     chart = _labelled_bars(
-        label=f"datum.{label_field}",
-        figure=f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
+        lang, label=f"datum.{label_field}", figure=_pct_or_hidden(lang, "datum.share"),
         x_title=x_title, tooltip=[alt.Tooltip(f"{label_field}:N", title=label_title),
-                                  alt.Tooltip("row_figure:N", title="Share")])
-    return _spec(_themed(chart))
+                                  alt.Tooltip("row_figure:N", title=lang.gettext("Share"))])
+    return _spec(_themed(chart), lang)
 
 
 @cache
-def comparison() -> dict:
+def comparison(lang: Language) -> dict:
     """Rates side by side: a bar per group, its 95% interval as a whisker, the base with the figure."""
     alt = _alt()
-    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("rate_text:N", title="Rate"),
-               alt.Tooltip("ci_text:N", title="95% interval"), alt.Tooltip("base_text:N", title="Graduates in base")]
+    tooltip = [alt.Tooltip("group:N", title=lang.gettext("Group")),
+               alt.Tooltip("rate_text:N", title=lang.gettext("Rate")),
+               alt.Tooltip("ci_text:N", title=interval_title(lang)),
+               alt.Tooltip("base_text:N", title=lang.gettext("Graduates in base"))]
 
     def whisker(base, y, x_scale, x_axis):
         ci = base.transform_filter("isValid(datum.share) && isValid(datum.ci_low) && isValid(datum.ci_high)")
@@ -296,25 +397,32 @@ def comparison() -> dict:
                 y=y, x=alt.X(f"{end}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
               for end in ("ci_low", "ci_high")])
 
+    # Translators: a rate and its base, e.g. "80.2% of 2,400 graduates".
+    of_base = _plural(lambda n: lang.ngettext("{rate} of {count} graduate", "{rate} of {count} graduates", n),
+                      "datum.base", rate="datum.rate_text", count="datum.base_text")
     chart = _labelled_bars(
-        label="datum.group",
-        figure="datum.rate_text + (isValid(datum.base) ? ' of ' + datum.base_text + ' graduates' : '')",
-        calculate={"rate_text": f"isValid(datum.share) ? {PCT1.format('datum.share')} : 'not published'",
-                   "ci_text": (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') "
-                               f"+ '–' + {PCT1.format('datum.ci_high')} : ''"),
+        lang, label="datum.group",
+        figure=f"isValid(datum.base) ? {of_base} : datum.rate_text",
+        calculate={"rate_text": _pct_or_hidden(lang, "datum.share"), "ci_text": _interval(lang),
                    "base_text": "isValid(datum.base) ? format(datum.base, ',') : ''"},
-        x_title="Share of graduates", tooltip=tooltip, extra_layers=[whisker], bar_colour=SKY_BLUE)
-    return _spec(_themed(chart))
+        x_title=lang.gettext("Share of graduates"), tooltip=tooltip, extra_layers=[whisker], bar_colour=SKY_BLUE)
+    return _spec(_themed(chart), lang)
 
 
 @cache
-def earnings(prefix: str, suffix: str) -> dict:
-    """Median earnings as a line across a bar from the lower to the upper quartile."""
+def earnings(prefix: str, suffix: str, lang: Language) -> dict:
+    """Median earnings as a line across a bar from the lower to the upper quartile.
+
+    ``prefix`` and ``suffix`` surround each amount (``model.currency_affixes``).
+    """
     alt = _alt()
-    money = (json.dumps(prefix) + " + " if prefix else "") + "format({0}, ',.0f')" + (
-        " + " + json.dumps(suffix) if suffix else "")
-    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("q1_text:N", title="Lower quartile"),
-               alt.Tooltip("median_text:N", title="Median"), alt.Tooltip("q3_text:N", title="Upper quartile")]
+    money = (_js(prefix) + " + " if prefix else "") + "format({0}, ',.0f')" + (
+        " + " + _js(suffix) if suffix else "")
+    hidden_text = _js(lang.gettext(NOT_PUBLISHED))
+    tooltip = [alt.Tooltip("group:N", title=lang.gettext("Group")),
+               alt.Tooltip("q1_text:N", title=lang.gettext("Lower quartile")),
+               alt.Tooltip("median_text:N", title=lang.gettext("Median")),
+               alt.Tooltip("q3_text:N", title=lang.gettext("Upper quartile"))]
 
     def quartile_bar(base, y, x_scale, x_axis):
         return base.transform_filter("isValid(datum.q1) && isValid(datum.q3)").mark_bar(
@@ -326,37 +434,46 @@ def earnings(prefix: str, suffix: str) -> dict:
             color="black", thickness=3, size=26, yOffset=BAR_OFFSET).encode(
             y=y, x=alt.X("median:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
 
+    # Translators: the median amount written at the right of a group's bar, e.g. "median €1,850".
+    median = _written(lang.gettext("median {amount}"), amount="datum.median_text")
     chart = _labelled_bars(
-        label="datum.group", measure="median",
-        figure="isValid(datum.median) ? 'median ' + datum.median_text : 'not published'",
-        calculate={f"{f}_text": f"isValid(datum.{f}) ? {money.format('datum.' + f)} : 'not published'"
+        lang, label="datum.group", measure="median",
+        figure=f"isValid(datum.median) ? {median} : {hidden_text}",
+        calculate={f"{f}_text": f"isValid(datum.{f}) ? {money.format('datum.' + f)} : {hidden_text}"
                    for f in ("q1", "median", "q3")},
         x_title="", tooltip=tooltip, bar=quartile_bar, extra_layers=[median_line],
         x_scale=alt.Scale(zero=True, nice=True),
-        x_axis=alt.Axis(title="Gross monthly earnings, full-time employed", grid=True, tickCount=6,
+        x_axis=alt.Axis(title=lang.gettext("Gross monthly earnings, full-time employed"), grid=True, tickCount=6,
                         labelExpr=money.format("datum.value")))
-    return _spec(_themed(chart, key=["The black line marks the median; the bar spans the middle half of",
-                                     "earners, from the lower to the upper quartile."]))
+    # SVG text does not wrap: the key is broken into lines of at most 66 characters here.
+    key = lang.gettext("The black line marks the median; the bar spans the middle half of earners, from the "
+                       "lower to the upper quartile.")
+    return _spec(_themed(chart, key=textwrap.wrap(key, 66)), lang)
 
 
 @cache
-def timeline() -> dict:
-    """One row per year, a coloured cell per status that year with the status written in it."""
+def timeline(lang: Language) -> dict:
+    """One row per year, a coloured cell per status that year with the status written in it.
+
+    The rows name statuses translated; colours and order follow ``model.STATUSES``.
+    """
     alt = _alt()
-    order = json.dumps(list(STATUSES))
+    domain = [lang.gettext(status) for status in STATUSES]
+    order = _js(domain)
     base = alt.Chart()
     y = alt.Y("year:O", title=None, sort="ascending",
               axis=alt.Axis(domain=False, ticks=False, labelPadding=8, labelFontSize=13))
     x_scale = alt.Scale(domain=[0, 1])
-    tooltip = [alt.Tooltip("year:O", title="Year"), alt.Tooltip("status:N", title="Status")]
+    tooltip = [alt.Tooltip("year:O", title=lang.gettext("Year")),
+               alt.Tooltip("status:N", title=lang.gettext("Status"))]
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         y=y, x=alt.X("x0:Q", scale=x_scale, axis=None), x2="x1:Q",
         color=alt.Color("status:N", legend=None,
-                        scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLOURS))),
+                        scale=alt.Scale(domain=domain, range=list(STATUS_COLOURS))),
         tooltip=tooltip)
     text = base.mark_text(baseline="middle", fontSize=13).encode(
         y=y, x="mid:Q", text="status:N", tooltip=tooltip,
-        color=alt.condition(f"datum.status == '{STATUSES[2]}'", alt.value("white"), alt.value("black")))
+        color=alt.condition(f"datum.status == {_js(domain[2])}", alt.value("white"), alt.value("black")))
     chart = (alt.layer(cells, text, data=alt.Data(values=[]))
              .transform_calculate(status_order=f"indexof({order}, datum.status)")
              .transform_window(part="row_number()", groupby=["year"], sort=[alt.SortField("status_order")])
@@ -364,16 +481,18 @@ def timeline() -> dict:
              .transform_calculate(x0="(datum.part - 1) / datum.parts", x1="datum.part / datum.parts",
                                   mid="(datum.part - 0.5) / datum.parts")
              .properties(height=alt.Step(30)))
-    return _spec(_themed(chart, plot_width=PLOT_WIDTH - 44))  # room for the years
+    return _spec(_themed(chart, plot_width=PLOT_WIDTH - 44), lang)  # room for the years
 
 
 @cache
-def benchmark(target: float) -> dict:
+def benchmark(target: float, lang: Language) -> dict:
     """Bars of employment rates with a dashed rule at the EU target."""
     alt = _alt()
-    target_text = f"EU target 2025: {target:g}%"
-    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("row_figure:N", title="Value"),
-               alt.Tooltip("source:N", title="Source")]
+    # Translators: the label of the dashed line at the EU target, e.g. "EU target 2025: 82%".
+    target_text = lang.gettext("EU target {year}: {target}").format(year=2025, target=target_percent(target, lang))
+    tooltip = [alt.Tooltip("label:N", title=lang.gettext("Figure")),
+               alt.Tooltip("row_figure:N", title=lang.gettext("Value")),
+               alt.Tooltip("source:N", title=lang.gettext("Source"))]
 
     def rule(base, y, x_scale, x_axis):
         # One row from the page's own data, so that the spec keeps a single inline dataset.
@@ -386,8 +505,7 @@ def benchmark(target: float) -> dict:
                                                      y=alt.value(0), text=alt.value(target_text)))
 
     chart = _labelled_bars(
-        label="datum.label", measure="value",
-        figure=f"isValid(datum.value) ? {PCT1.format('datum.value')} : 'not published'",
-        x_title="Employment rate of recent VET graduates", tooltip=tooltip, extra_layers=[rule],
+        lang, label="datum.label", measure="value", figure=_pct_or_hidden(lang, "datum.value"),
+        x_title=lang.gettext("Employment rate of recent VET graduates"), tooltip=tooltip, extra_layers=[rule],
         figure_at_right=False)
-    return _spec(_themed(chart))
+    return _spec(_themed(chart), lang)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal, get_currency_symbol
+from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+from ..i18n import ENGLISH, Language, N_
 
 #: What a suppressed figure reads as, in tables, descriptions and charts (never 0).
-NOT_PUBLISHED = "not published"
+NOT_PUBLISHED = N_("not published")
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
 #: colour-vision deficiency. Text drawn on a fill uses black, except on BLUE,
@@ -18,13 +20,16 @@ ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
 #: Text on white: #222 is 15.9:1 and MUTED (#595959) 7.0:1, both above the 4.5:1 of WCAG 1.4.3.
 INK, MUTED = "#222222", "#595959"
 
+# The categories below are English keys: callers pass them, charts show their translations
+# (``lang.gettext(key)``) and keep their order and colours by key.
 #: The five destinations (EQAVET indicator 5a) in the order they are stacked.
-DESTINATIONS = ("Working and studying", "Working only", "Studying only", "Unemployed", "Inactive")
+DESTINATIONS = (N_("Working and studying"), N_("Working only"), N_("Studying only"), N_("Unemployed"),
+                N_("Inactive"))
 DESTINATION_COLOURS = (GREEN, BLUE, SKY_BLUE, ORANGE, PURPLE)
 #: Answers to "is the job related to the training?" (EQAVET indicator 6).
-RELATED_ANSWERS = ("Related", "Partly related", "Not related")
+RELATED_ANSWERS = (N_("Related"), N_("Partly related"), N_("Not related"))
 #: A country's tracking status, in the order a system moves through them.
-STATUSES = ("Design", "Pilot", "Implementation", "Completed")
+STATUSES = (N_("Design"), N_("Pilot"), N_("Implementation"), N_("Completed"))
 STATUS_COLOURS = (SKY_BLUE, ORANGE, BLUE, GREEN)
 
 _CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
@@ -54,43 +59,67 @@ class Chart:
             raise ValueError(f"chart id {self.id!r} must be a letter followed by letters, digits, '-' or '_'")
 
 
-def percent(value: float | None, *, reason: str = "") -> str:
-    """61.2 -> "61.2%"; None -> "not published" (with the reason when there is one)."""
-    if value is None:
-        return f"{NOT_PUBLISHED} ({reason})" if reason else NOT_PUBLISHED
-    return format_decimal(value, "0.0", locale="en") + "%"
+def percent(value: float | None, lang: Language = ENGLISH) -> str:
+    """61.2 -> "61.2%" ("61,2 %" in French); None -> "not published"."""
+    return lang.gettext(NOT_PUBLISHED) if value is None else lang.pct(value, 1)
 
 
-def interval(low: float | None, high: float | None) -> str:
+def percent_affixes(lang: Language = ENGLISH) -> tuple[str, str]:
+    """What the locale writes before and after a percentage: ("", "%") in English, ("", "\u00a0%") in French."""
+    prefix, _, suffix = lang.pct(0, 0).partition("0")
+    return prefix, suffix
+
+
+def interval(low: float | None, high: float | None, lang: Language = ENGLISH) -> str:
     """The 95% interval as "72.0–83.5%", or "" when either end is missing."""
     if low is None or high is None:
         return ""
-    return f"{format_decimal(low, '0.0', locale='en')}–{format_decimal(high, '0.0', locale='en')}%"
+    return f"{lang.num(low, 1)}–{lang.pct(high, 1)}"
 
 
-def whole_number(value: int | None) -> str:
-    """A base as "1,250"; "" when it is not given."""
-    return "" if value is None else format_decimal(value, "#,##0", locale="en")
+def interval_title(lang: Language = ENGLISH) -> str:
+    """ "95% interval", with the level written as the locale writes percentages."""
+    # Translators: {level} is a confidence level, e.g. "95%": "the 95% confidence interval".
+    return lang.gettext("{level} interval").format(level=lang.pct(95, 0))
 
 
-def currency_affixes(currency: str) -> tuple[str, str]:
-    """(prefix, suffix) around an amount: "€" and "" for EUR, "" and " PLN" for PLN."""
+def whole_number(value: int | None, lang: Language = ENGLISH) -> str:
+    """A base as "1,250" ("1 250" in French); "" when it is not given."""
+    return "" if value is None else lang.count(value)
+
+
+def currency_affixes(currency: str, lang: Language = ENGLISH) -> tuple[str, str]:
+    """(prefix, suffix) around an amount, placed as the locale places its currency symbol.
+
+    "€" and "" for EUR in English, "" and "\u00a0€" in French, "€\u00a0" and "" in Dutch. A
+    currency without a symbol in the locale is written as its code after the amount: " PLN".
+    """
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise ValueError(f"currency {currency!r} is not an ISO 4217 code")
-    symbol = get_currency_symbol(currency, locale="en")
-    return (symbol, "") if symbol != currency else ("", f" {currency}")
+    symbol = get_currency_symbol(currency, locale=lang.locale)
+    if symbol == currency:
+        return "", f" {currency}"
+    pattern = lang.locale.currency_formats["standard"]
+    return pattern.prefix[0].replace("¤", symbol), pattern.suffix[0].replace("¤", symbol)
 
 
-def money(value: float | None, currency: str) -> str:
-    """1850.0, "EUR" -> "€1,850"; 1850.0, "PLN" -> "1,850 PLN"; None -> "not published"."""
+def money(value: float | None, currency: str, lang: Language = ENGLISH) -> str:
+    """1850.0, "EUR" -> "€1,850" ("1 850 €" in French); 1850.0, "PLN" -> "1,850 PLN"; None -> "not published"."""
     if value is None:
-        return NOT_PUBLISHED
-    prefix, suffix = currency_affixes(currency)
-    return f"{prefix}{format_decimal(value, '#,##0', locale='en')}{suffix}"
+        return lang.gettext(NOT_PUBLISHED)
+    prefix, suffix = currency_affixes(currency, lang)
+    return f"{prefix}{lang.num(value, 0)}{suffix}"
 
 
-def join_words(words: list[str]) -> str:
-    """["a", "b", "c"] -> "a, b and c"."""
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def format_locale(lang: Language = ENGLISH) -> dict:
+    """The d3-format locale of ``lang``, from Babel: Vega's ``format()`` and axes then write numbers as the tables do.
+
+    vl-convert (``format_locale=``) and vega-embed (``formatLocale``) take it; it is
+    built from Babel rather than named ("fr-FR") so that the chart and its table agree
+    (d3's fr-FR groups thousands with U+00A0, Babel's fr with U+202F), for any language.
+    """
+    grouping = lang.locale.decimal_formats[None].grouping
+    prefix, suffix = percent_affixes(lang)
+    return {"decimal": get_decimal_symbol(lang.locale), "thousands": get_group_symbol(lang.locale),
+            "grouping": [grouping[0]] if grouping[0] == grouping[1] else list(grouping),
+            "currency": ["", ""], "minus": get_minus_sign_symbol(lang.locale), "percent": prefix + suffix}

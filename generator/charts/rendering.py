@@ -26,7 +26,8 @@ def _canonical(spec: dict) -> str:
 
 
 def cache_key(chart: Chart) -> str:
-    """sha256 of the spec and the vl-convert version, and of what the post-processing writes into the SVG."""
+    """sha256 of the spec (with its number format, ``usermeta.formatLocale``) and the vl-convert version,
+    and of what the post-processing writes into the SVG."""
     # The chart's id, title and description go into the cached (post-processed) SVG, so they are
     # part of the key too: the same spec on two pages under two ids must not share one file.
     identity = {"spec": chart.spec, "vl_convert": vl_convert.__version__, "postprocess": POSTPROCESS_VERSION,
@@ -63,8 +64,12 @@ def _render_specs(specs: list[str]) -> list[str]:
     """Run in a worker (or in-process): canonical JSON Vega-Lite specs to raw SVG."""
     svgs = []
     for text in specs:
-        vega = _vega_with_rows(json.loads(text))
-        svgs.append(vl_convert.vegalite_to_svg(text) if vega is None else vl_convert.vega_to_svg(vega))
+        spec = json.loads(text)
+        vega = _vega_with_rows(spec)
+        # The chart's number format (designs.py puts it in the spec, so it is part of the cache key too).
+        locale = spec.get("usermeta", {}).get("formatLocale")
+        svgs.append(vl_convert.vegalite_to_svg(text, format_locale=locale) if vega is None
+                    else vl_convert.vega_to_svg(vega, format_locale=locale))
     return svgs
 
 

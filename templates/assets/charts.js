@@ -62,7 +62,10 @@
     staticSvg.parentNode.insertBefore(container, staticSvg.nextSibling);
 
     loadBundle().then(function (embed) {
-      return embed(container, spec, { actions: false, renderer: "svg" });
+      // The page language's number format (decimal comma, thousands separator), as in the static SVG:
+      // generator/charts/designs.py puts it in the spec. vega-embed sets it for the whole page.
+      var formatLocale = spec.usermeta && spec.usermeta.formatLocale;
+      return embed(container, spec, { actions: false, renderer: "svg", formatLocale: formatLocale || undefined });
     }).then(function () {
       var svg = container.querySelector("svg");
       if (!svg) {
