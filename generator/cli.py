@@ -60,7 +60,7 @@ def check(project: Path, data: Path | None) -> None:
     except OntrackError as exc:
         _fail(exc)
     package = inputs.package
-    click.echo(f"Input: {len(package.graduates):,} observations, {len(package.programmes):,} programmes, "
+    click.echo(f"Input: {package.extent()}, {len(package.programmes):,} programmes, "
                f"{len(package.providers):,} providers, {len(inputs.content.countries)} country profiles, "
                f"{len(inputs.content.guide)} guide chapters.")
     for line in report.lines():
