@@ -15,9 +15,10 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, InputError
 from .inputs.package import PACKAGE_FILE, read_descriptor
 from .schemas import AGGREGATED_RESOURCES, table_schema
+from .validate import Report, check_header
 
 #: The line of aggregate.sql that says how many of the latest cohorts are pooled.
 POOLED_SETTING = "SELECT 3 AS pooled_cohorts"
@@ -62,12 +63,17 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
         raise BuildError(f"{source}: the package has no record-level graduates resource to aggregate")
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
+    report = Report()
     for name in ("graduates", "programmes"):
         path = source / by_name[name]["path"]
         fmt_in = by_name[name].get("format") or path.suffix.lstrip(".")
         raw = con.read_parquet(str(path)) if fmt_in == "parquet" else con.read_csv(str(path), all_varchar=True, header=True)
-        raw.create_view(f"{name}_text")
-        con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
+        # The columns at least: unknown ones are refused and required ones must be there, as ontrack's own load.
+        if check_header(raw.columns, table_schema(name), str(path), report):
+            raw.create_view(f"{name}_text")
+            con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
+    if report:
+        raise InputError(report.sorted())
     written = []
     for name in AGGREGATED_RESOURCES:
         resource = by_name.get(name)
