@@ -38,7 +38,8 @@ def check_count_rules(counts: pd.DataFrame, invalid: dict, programmes: pd.DataFr
         report.add_rows(file, mask & clean, name, code, message)
 
     # Unit columns are empty above their level: there, an empty value is part of the key.
-    check_primary_key(counts.fillna({unit: "" for unit in UNIT_COLUMNS}), {"primaryKey": CELL_KEY}, file, report)
+    keys = counts[CELL_KEY].fillna({unit: "" for unit in UNIT_COLUMNS}).astype({"months_after": "Int64"})
+    check_primary_key(keys, {"primaryKey": CELL_KEY}, file, report)
     level = counts["level"]
     for unit in UNIT_COLUMNS:
         needed = level.isin([lv for lv, units in LEVELS.items() if unit in units])
