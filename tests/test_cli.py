@@ -19,7 +19,7 @@ def tree_hash(folder):
     return digest.hexdigest()
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["build"], ["demo-data"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["build"], ["demo-data"], ["aggregate"]])
 def test_every_command_has_an_example(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
