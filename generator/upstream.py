@@ -15,8 +15,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from .errors import BuildError, InputError
-from .inputs.package import PACKAGE_FILE, read_descriptor
+from .errors import BuildError, InputError, raise_if
+from .inputs.package import PACKAGE_FILE, _relative, _resource_path, read_descriptor
 from .schemas import AGGREGATED_RESOURCES, table_schema
 from .validate import Report, check_header
 
@@ -57,29 +57,34 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
     except ImportError:
         raise BuildError("DuckDB is not installed: `pip install duckdb` to run the aggregation here, or run "
                          "generator/sql/aggregate.sql on your own engine") from None
-    descriptor, _ = read_descriptor(source, project)
+    descriptor, file = read_descriptor(source, project)
     by_name = {r["name"]: r for r in descriptor["resources"]}
     if "graduates" not in by_name:
-        raise BuildError(f"{source}: the package has no record-level graduates resource to aggregate")
-    out.mkdir(parents=True, exist_ok=True)
+        raise BuildError(f"{file}: the package has no record-level graduates resource to aggregate")
+    problems = []
+    paths = {name: _resource_path(source, by_name[name], file, problems)
+             for name in ("programmes", "providers", "graduates")}
+    raise_if(problems)
     con = duckdb.connect()
     report = Report()
     for name in ("graduates", "programmes"):
-        path = source / by_name[name]["path"]
-        fmt_in = by_name[name].get("format") or path.suffix.lstrip(".")
-        raw = con.read_parquet(str(path)) if fmt_in == "parquet" else con.read_csv(str(path), all_varchar=True, header=True)
+        path = str(paths[name])
+        if (by_name[name].get("format") or paths[name].suffix.lstrip(".")) == "parquet":
+            raw = con.read_parquet(path)
+        else:
+            raw = con.read_csv(path, all_varchar=True, header=True)
         # The columns at least: unknown ones are refused and required ones must be there, as ontrack's own load.
-        if check_header(raw.columns, table_schema(name), str(path), report):
+        if check_header(raw.columns, table_schema(name), _relative(paths[name], project), report):
             raw.create_view(f"{name}_text")
             con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
     if report:
         raise InputError(report.sorted())
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in AGGREGATED_RESOURCES:
-        resource = by_name.get(name)
-        if resource is not None:  # a code list, copied as it is
-            shutil.copyfile(source / resource["path"], out / Path(resource["path"]).name)
-            written.append({**resource, "path": Path(resource["path"]).name, "schema": table_schema(name)})
+        if name in paths:  # a code list, copied as it is
+            shutil.copyfile(paths[name], out / paths[name].name)
+            written.append({**by_name[name], "path": paths[name].name, "schema": table_schema(name)})
             continue
         path = f"{name}.{fmt}"
         relation = con.sql(aggregation_sql(SQL_FILES[name], pooled_cohorts))

@@ -26,7 +26,7 @@ from generator.schemas import AGGREGATED_RESOURCES, field_names, table_schema
 from generator.synthetic import write_demo_package
 from generator.upstream import aggregation_sql, write_aggregated_package
 
-from conftest import PROGRAMMES, PROVIDERS, REPO
+from conftest import PROGRAMMES, PROVIDERS, REPO, graduate, write_package
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -88,6 +88,21 @@ def test_a_site_built_from_the_counts_is_byte_identical_to_the_one_from_the_reco
     assert any(name.endswith(".csv") for name in from_records)
     assert sorted(from_counts) == sorted(from_records)
     assert [name for name in from_records if from_counts[name] != from_records[name]] == []
+
+
+def test_records_as_csv_give_the_same_counts_as_parquet(packages, tmp_path):
+    write_demo_package(tmp_path / "records", records=3_000, seed=11, programmes=12, countries=3, fmt="csv")
+    write_aggregated_package(tmp_path / "records", tmp_path / "counts", tmp_path)
+    assert (tmp_path / "counts" / "graduate_counts.csv").read_bytes() == \
+        (packages / "counts-csv" / "graduate_counts.csv").read_bytes()
+
+
+def test_aggregate_refuses_a_column_outside_the_schema(tmp_path):
+    folder = write_package(tmp_path / "pkg", [graduate(1)], extra_columns={"email": "a@example.org"})
+    result = CliRunner().invoke(main, ["aggregate", str(folder), str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "graduates.csv:1:email: column not in the schema; refused" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_sql_reads_the_pooled_cohorts_setting():
