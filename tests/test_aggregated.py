@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -31,11 +32,26 @@ from conftest import PROGRAMMES, PROVIDERS, REPO, graduate, write_package
 duckdb = pytest.importorskip("duckdb")
 
 
+def write_records(folder, fmt):
+    """A small synthetic cohort, with earnings in cents so that quartiles must interpolate to the last bit alike."""
+    write_demo_package(folder, records=3_000, seed=11, programmes=12, countries=3, fmt=fmt)
+    path = folder / f"graduates.{fmt}"
+    graduates = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, dtype=str, keep_default_na=False)
+    given = graduates["earnings_month"] != ""
+    cents = np.random.default_rng(3).integers(0, 1000, given.sum()) / 100
+    earnings = graduates.loc[given, "earnings_month"].astype(float) + cents
+    graduates.loc[given, "earnings_month"] = [f"{e:.2f}" for e in earnings]
+    if fmt == "parquet":
+        graduates.to_parquet(path, index=False)
+    else:
+        graduates.to_csv(path, index=False, lineterminator="\n")
+
+
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
-    """A small synthetic cohort as record-level Parquet, and its counts made by `ontrack aggregate`, as CSV and Parquet."""
+    """Record-level Parquet, and its counts made by `ontrack aggregate`, as CSV and as Parquet."""
     root = tmp_path_factory.mktemp("aggregated")
-    write_demo_package(root / "records", records=3_000, seed=11, programmes=12, countries=3, fmt="parquet")
+    write_records(root / "records", "parquet")
     runner = CliRunner()
     for fmt in ("csv", "parquet"):
         result = runner.invoke(main, ["aggregate", str(root / "records"), str(root / f"counts-{fmt}"), "--format", fmt])
@@ -91,7 +107,7 @@ def test_a_site_built_from_the_counts_is_byte_identical_to_the_one_from_the_reco
 
 
 def test_records_as_csv_give_the_same_counts_as_parquet(packages, tmp_path):
-    write_demo_package(tmp_path / "records", records=3_000, seed=11, programmes=12, countries=3, fmt="csv")
+    write_records(tmp_path / "records", "csv")
     write_aggregated_package(tmp_path / "records", tmp_path / "counts", tmp_path)
     assert (tmp_path / "counts" / "graduate_counts.csv").read_bytes() == \
         (packages / "counts-csv" / "graduate_counts.csv").read_bytes()

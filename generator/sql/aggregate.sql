@@ -19,21 +19,20 @@
 -- pooled_cohorts in content/site.toml (3 by default). ontrack refuses counts pooled
 -- otherwise.
 --
--- Engines:
---   DuckDB runs this file unchanged (`ontrack aggregate` does it, see
---   generator/upstream.py). Example, with the views made from Parquet files:
---     CREATE VIEW graduates AS SELECT * FROM read_parquet('graduates.parquet');
+-- Engines: the SQL is meant to run unchanged wherever CTEs, CASE, CAST(... AS
+-- STRING/BIGINT), concat, substr, floor, window functions (row_number,
+-- dense_rank, count OVER) and COUNT(DISTINCT ...) exist.
+--   DuckDB (checked with 2.0): `ontrack aggregate` runs it (generator/upstream.py).
+--   By hand, with the views made from Parquet files already typed as above:
+--     CREATE VIEW graduates AS SELECT * FROM read_parquet('graduates/*.parquet');
 --     CREATE VIEW programmes AS SELECT * FROM read_parquet('programmes.parquet');
 --     COPY (<this query>) TO 'graduate_counts.csv' (HEADER);
---   Spark SQL (3.x) runs it with one change: replace quantile_cont(x, p) by
---   percentile(x, p) (three places; Spark's percentile_approx is NOT the same
---   thing). Both interpolate linearly between order statistics, as pandas does,
---   but Spark's arithmetic, (hi_pos - pos) * lo + (pos - lo_pos) * hi, may differ
---   from pandas' lo + (hi - lo) * fraction in the last bit of a double; whole-unit
---   earnings, as published, are the same. Make the views with
---   spark.read.parquet(...).createOrReplaceTempView('graduates').
---   The SQL uses only CTEs, CASE, CAST(... AS STRING/BIGINT), concat, substr,
---   dense_rank, COUNT(DISTINCT ...) and GROUP BY, which other engines share too.
+--   Spark SQL (checked with 3.5): the same, with temporary views:
+--     spark.read.parquet('graduates').createOrReplaceTempView('graduates')
+--     spark.sql(open('aggregate.sql').read()).write.csv('graduate_counts', header=True)
+--   Do not swap the quartiles below for quantile_cont (DuckDB), percentile or
+--   percentile_approx (Spark): the first two differ from ontrack's in the last
+--   bit now and then, the third is an approximation.
 
 WITH settings AS (
   SELECT 3 AS pooled_cohorts
@@ -173,6 +172,35 @@ cells AS (
   FROM flags AS f
   JOIN periods AS p ON p.cohort_year = f.cohort_year
   CROSS JOIN levels AS l
+),
+
+-- Earnings in order within each cell, for the quartiles: pandas' definition
+-- (numpy's default, 'linear'), written out so that every engine gives the same
+-- bits. With n values in order from position 0, quantile p lies at
+-- h = p * (n - 1): the value at floor(h), plus the fraction of h times the
+-- step to the next value. DuckDB's quantile_cont and Spark's percentile agree
+-- with it only to the last bit or so of a double.
+ranked AS (
+  SELECT
+    *,
+    row_number() OVER (PARTITION BY level, geo, field, programme_code, provider_code, cohort, months_after
+                       ORDER BY earnings ASC NULLS LAST) - 1 AS earnings_position,
+    count(earnings) OVER (PARTITION BY level, geo, field, programme_code, provider_code, cohort, months_after) AS earnings_n
+  FROM cells
+),
+order_statistics AS (
+  SELECT
+    *,
+    CASE WHEN earnings_position = floor(0.25 * (earnings_n - 1)) THEN earnings END AS q1_low,
+    CASE WHEN earnings_position = floor(0.25 * (earnings_n - 1)) + 1 THEN earnings END AS q1_high,
+    0.25 * (earnings_n - 1) - floor(0.25 * (earnings_n - 1)) AS q1_fraction,
+    CASE WHEN earnings_position = floor(0.5 * (earnings_n - 1)) THEN earnings END AS med_low,
+    CASE WHEN earnings_position = floor(0.5 * (earnings_n - 1)) + 1 THEN earnings END AS med_high,
+    0.5 * (earnings_n - 1) - floor(0.5 * (earnings_n - 1)) AS med_fraction,
+    CASE WHEN earnings_position = floor(0.75 * (earnings_n - 1)) THEN earnings END AS q3_low,
+    CASE WHEN earnings_position = floor(0.75 * (earnings_n - 1)) + 1 THEN earnings END AS q3_high,
+    0.75 * (earnings_n - 1) - floor(0.75 * (earnings_n - 1)) AS q3_fraction
+  FROM ranked
 )
 
 SELECT
@@ -226,12 +254,21 @@ SELECT
   CAST(sum(nace_U) AS BIGINT) AS nace_U,
   CAST(sum(months_known) AS BIGINT) AS months_known,
   CAST(sum(months_sum) AS BIGINT) AS months_sum,
-  -- Quartiles with linear interpolation, as pandas' quantile; none where a cell mixes currencies.
+  -- Earnings are summarised only where a cell has one currency (and some earnings).
   CASE WHEN count(DISTINCT earnings_currency) = 1 THEN count(earnings) END AS earn_n,
-  CASE WHEN count(DISTINCT earnings_currency) = 1 THEN quantile_cont(earnings, 0.25) END AS earn_q1,
-  CASE WHEN count(DISTINCT earnings_currency) = 1 THEN quantile_cont(earnings, 0.5) END AS earn_med,
-  CASE WHEN count(DISTINCT earnings_currency) = 1 THEN quantile_cont(earnings, 0.75) END AS earn_q3,
+  CASE WHEN count(DISTINCT earnings_currency) = 1 THEN
+    CASE WHEN max(q1_fraction) = 0 THEN max(q1_low)
+    ELSE max(q1_low) + (max(q1_high) - max(q1_low)) * max(q1_fraction) END
+  END AS earn_q1,
+  CASE WHEN count(DISTINCT earnings_currency) = 1 THEN
+    CASE WHEN max(med_fraction) = 0 THEN max(med_low)
+    ELSE max(med_low) + (max(med_high) - max(med_low)) * max(med_fraction) END
+  END AS earn_med,
+  CASE WHEN count(DISTINCT earnings_currency) = 1 THEN
+    CASE WHEN max(q3_fraction) = 0 THEN max(q3_low)
+    ELSE max(q3_low) + (max(q3_high) - max(q3_low)) * max(q3_fraction) END
+  END AS earn_q3,
   CASE WHEN count(DISTINCT earnings_currency) = 1 THEN min(earnings_currency) END AS currency
-FROM cells
+FROM order_statistics
 GROUP BY level, geo, field, programme_code, provider_code, cohort, months_after
 ORDER BY level, geo, field, programme_code, provider_code, cohort, months_after
