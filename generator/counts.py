@@ -35,10 +35,11 @@ def cells_from_counts(counts: pd.DataFrame, pooled_cohorts: int = 3) -> Indicato
     cohorts = tuple(sorted(int(c) for c in pd.unique(counts.loc[single, "cohort"])))
     pooled, pooled_label = pooled_cohorts_of(cohorts, pooled_cohorts)
     supplied = sorted(set(counts.loc[~single, "cohort"]))
-    if supplied and supplied != [pooled_label]:
+    if supplied != ([pooled_label] if len(pooled) > 1 else []):
+        pools = f"pools {pooled_label}" if len(pooled) > 1 else "pools no cohorts"
         raise InputError([Problem("content/site.toml", None, "indicators.pooled_cohorts", "pooled-cohorts",
-                                  f"is {pooled_cohorts}, which pools {pooled_label}, but the aggregated input "
-                                  f"pools {', '.join(supplied)}; make them agree")])
+                                  f"is {pooled_cohorts}, which {pools}, but the aggregated input pools "
+                                  f"{', '.join(supplied) or 'no cohorts'}; make them agree")])
     kept = counts[counts["flag"].isna()]  # withheld by the supplier: no figure, and none worked out
     parts = []
     for level, units in LEVELS.items():

@@ -238,6 +238,11 @@ def test_counts_pooled_otherwise_than_the_config_says_are_refused(tmp_path):
         cells_from_counts(package.graduate_counts, pooled_cohorts=2)
     assert info.value.lines() == ["content/site.toml:indicators.pooled_cohorts: is 2, which pools 2022-2023, "
                                   "but the aggregated input pools 2021-2023; make them agree"]
+    without_pool = load_input_package(write_counts_package(tmp_path / "unpooled", rows[:3]), tmp_path)
+    with pytest.raises(InputError) as info:
+        cells_from_counts(without_pool.graduate_counts, pooled_cohorts=3)
+    assert info.value.lines() == ["content/site.toml:indicators.pooled_cohorts: is 3, which pools 2021-2023, "
+                                  "but the aggregated input pools no cohorts; make them agree"]
 
 
 def test_records_and_counts_in_one_package_are_refused(tmp_path):
