@@ -17,6 +17,7 @@ import pandas as pd
 
 from .audit import audit_output
 from .config import Config, load_config
+from .counts import cells_from_counts
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
 from .errors import BuildError, InputError, Problem
 from .indicators import compute_indicators
@@ -102,13 +103,16 @@ def audit(site: Path, project: Path, data: Path | None = None) -> list:
     record_ids = None
     if data is not None:
         package = load_input_package(data, project)
-        record_ids = set(package.graduates["record_id"].astype(str).unique())
+        record_ids = package.record_ids()
     return audit_output(site, config.disclosure, record_ids)
 
 
 def disclose(inputs: Inputs) -> tuple[SafeTable, DisclosureReport]:
-    cells = compute_indicators(inputs.package.graduates, inputs.package.programmes,
-                               inputs.config.indicators.pooled_cohorts)
+    package, pooled_cohorts = inputs.package, inputs.config.indicators.pooled_cohorts
+    if package.aggregated:  # counted upstream: the counts are laid out as the same cells
+        cells = cells_from_counts(package.graduate_counts, pooled_cohorts)
+    else:
+        cells = compute_indicators(package.graduates, package.programmes, pooled_cohorts)
     return apply_disclosure(cells, inputs.config.disclosure)
 
 
@@ -157,7 +161,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
     files = OutputFiles()
     files.update(data_files)
     files.update(pages)
-    record_ids = set(inputs.package.graduates["record_id"].astype(str).unique())
+    record_ids = inputs.package.record_ids()
 
     def check(staged: Path) -> None:
         validate_packages(staged, packages)

@@ -62,7 +62,7 @@ def check(project: Path, data: Path | None) -> None:
     except OntrackError as exc:
         _fail(exc)
     package = inputs.package
-    click.echo(f"Input: {len(package.graduates):,} observations, {len(package.programmes):,} programmes, "
+    click.echo(f"Input: {package.extent()}, {len(package.programmes):,} programmes, "
                f"{len(package.providers):,} providers, {len(inputs.content.countries)} country profiles, "
                f"{len(inputs.content.guide)} guide chapters.")
     for line in report.lines():
@@ -233,6 +233,34 @@ def demo_data(out: Path, records: int, seed: int, programmes: int | None, countr
 
     descriptor = write_demo_package(out, records=records, seed=seed, programmes=programmes, countries=countries, fmt=fmt)
     click.echo(f"Wrote {out}/datapackage.json: {descriptor['description']}")
+
+
+@main.command()
+@click.argument("records", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--pooled-cohorts", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="How many of the latest cohorts to pool; must equal [indicators] pooled_cohorts in site.toml.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="File format of the aggregated resources.")
+def aggregate(records: Path, out: Path, pooled_cohorts: int, fmt: str) -> None:
+    """Turn a record-level input package into an aggregated one (counts per cell), with DuckDB.
+
+    Runs generator/sql/aggregate.sql, the SQL that an engine such as Spark can
+    run upstream instead. The site built from OUT is the one built from RECORDS.
+    Needs DuckDB (`pip install duckdb`).
+
+    \b
+    Example:
+        ontrack aggregate datasets/demo datasets/demo-counts
+        ontrack build --data datasets/demo-counts
+    """
+    from .upstream import write_aggregated_package
+
+    try:
+        descriptor = write_aggregated_package(records, out, Path("."), pooled_cohorts=pooled_cohorts, fmt=fmt)
+    except OntrackError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {out}/datapackage.json: " + ", ".join(r["path"] for r in descriptor["resources"]) + ".")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,9 +1,11 @@
 """Read and check the input data package (``datasets/<name>/datapackage.json``).
 
 The package names three resources: ``programmes`` and ``providers`` (code
-lists) and ``graduates`` (record-level observations), as CSV or Parquet. They
-are checked against the project's canonical Table Schemas, not against
-whatever schema the package declares: a package cannot widen what is accepted.
+lists) and ``graduates`` (record-level observations), as CSV or Parquet. An
+aggregated input names ``graduate_counts`` (counts per cell, computed upstream)
+and ``programme_providers`` instead of ``graduates``. They are checked against
+the project's canonical Table Schemas, not against whatever schema the package
+declares: a package cannot widen what is accepted.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, Problem, raise_if
-from ..schemas import INPUT_RESOURCES, table_schema
+from ..schemas import AGGREGATED_RESOURCES, INPUT_RESOURCES, table_schema
 from ..validate import (
     Report,
     check_fields,
@@ -26,6 +28,7 @@ from ..validate import (
     check_header,
     check_primary_key,
 )
+from ..validate_counts import check_count_rules
 
 PACKAGE_FILE = "datapackage.json"
 
@@ -36,19 +39,37 @@ _CATEGORIES = ("geo", "programme_code", "provider_code", "source", "contact", "s
 
 @dataclass(frozen=True)
 class InputPackage:
-    """The checked, typed input tables. Record level: never handed to render or publish."""
+    """The checked, typed input tables: records, or counts per cell. Never handed to render or publish."""
 
     name: str
     title: str
     programmes: pd.DataFrame
     providers: pd.DataFrame
-    graduates: pd.DataFrame
+    graduates: pd.DataFrame | None = None
+    #: An aggregated input's counts (unrounded as far as the supplier gave them) and programme-provider pairs.
+    graduate_counts: pd.DataFrame | None = None
+    programme_providers: pd.DataFrame | None = None
+
+    @property
+    def aggregated(self) -> bool:
+        return self.graduates is None
 
     def offered_by(self) -> dict[str, tuple[str, ...]]:
         """Which providers each programme's graduates came from (code lists only, no records)."""
-        pairs = self.graduates[["programme_code", "provider_code"]].drop_duplicates()
+        pairs = self.programme_providers if self.aggregated else self.graduates[["programme_code", "provider_code"]]
+        pairs = pairs.drop_duplicates()
         return {str(k): tuple(sorted(str(v) for v in group["provider_code"]))
                 for k, group in pairs.groupby("programme_code", observed=True)}
+
+    def record_ids(self) -> set[str]:
+        """The record identifiers, which must appear nowhere in the output (an aggregated input has none)."""
+        return set() if self.aggregated else set(self.graduates["record_id"].astype(str).unique())
+
+    def extent(self) -> str:
+        """How much data there is, in words."""
+        if self.aggregated:
+            return f"{len(self.graduate_counts):,} aggregated cells"
+        return f"{len(self.graduates):,} observations"
 
 
 def _relative(path: Path, project: Path) -> str:
@@ -74,11 +95,20 @@ def read_descriptor(folder: Path, project: Path) -> tuple[dict, str]:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise InputError([Problem(file, None, "resources", "descriptor", "must be an object with a list of resources")])
     names = [r.get("name") for r in descriptor["resources"] if isinstance(r, dict)]
-    for name in INPUT_RESOURCES:
+    if "graduates" in names and "graduate_counts" in names:
+        problems.append(Problem(file, None, "resources", "records-and-counts",
+                                "declares both graduates (records) and graduate_counts (aggregated); give one"))
+    for name in resource_names(descriptor):
         if name not in names:
             problems.append(Problem(file, None, "resources", "missing-resource", f"no resource named {name!r}"))
     raise_if(problems)
     return descriptor, file
+
+
+def resource_names(descriptor: dict) -> tuple[str, ...]:
+    """The resources the package must have: record level, or aggregated when it declares graduate_counts."""
+    names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)}
+    return AGGREGATED_RESOURCES if "graduate_counts" in names and "graduates" not in names else INPUT_RESOURCES
 
 
 def _resource_path(folder: Path, resource: dict, file: str, problems: list[Problem]) -> Path | None:
@@ -114,7 +144,8 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
     """Read a CSV or Parquet resource as text columns, ready for the schema checks."""
     if fmt == "parquet":
         try:
-            frame = pd.read_parquet(path)
+            # Arrow types keep integer columns with missing values as integers ('12', not '12.0').
+            frame = pd.read_parquet(path, dtype_backend="pyarrow")
         except Exception as exc:  # pyarrow raises many types for a broken file
             raise InputError([Problem(file, None, None, "parquet", f"cannot be read as Parquet: {exc}")]) from None
         return frame.astype("string").fillna("").astype(object)
@@ -160,10 +191,11 @@ def _line_of(message: str) -> int | None:
 def load_input_package(folder: Path, project: Path) -> InputPackage:
     """Read and check the whole input package, reporting every problem at once."""
     descriptor, file = read_descriptor(folder, project)
+    names = resource_names(descriptor)
     resources = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and "name" in r}
     problems: list[Problem] = []
     raw: dict[str, tuple[pd.DataFrame, str]] = {}
-    for name in INPUT_RESOURCES:
+    for name in names:
         resource = resources[name]
         problems += _declared_schema_problems(resource, file)
         path = _resource_path(folder, resource, file, problems)
@@ -180,28 +212,32 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
     report = Report()
     typed: dict[str, pd.DataFrame] = {}
     invalid: dict[str, dict] = {}
-    for name in INPUT_RESOURCES:
+    for name in names:
         frame, table_file = raw[name]
         schema = table_schema(name)
         if check_header(list(frame.columns), schema, table_file, report):
             typed[name], invalid[name] = check_fields(frame, schema, table_file, report)
             check_primary_key(typed[name], schema, table_file, report)
-    if set(typed) == set(INPUT_RESOURCES):
-        grads, grad_file = typed["graduates"], raw["graduates"][1]
-        for key in table_schema("graduates")["foreignKeys"]:
-            target = key["reference"]["resource"]
-            check_foreign_key(grads, key["fields"], typed[target][key["reference"]["fields"]],
-                              raw[target][1], grad_file, report)
-        check_graduate_rules(grads, invalid["graduates"], typed["programmes"], grad_file, report)
+    if set(typed) == set(names):
+        for name in names:
+            for key in table_schema(name).get("foreignKeys", []):
+                target = key["reference"]["resource"]
+                check_foreign_key(typed[name], key["fields"], typed[target][key["reference"]["fields"]],
+                                  raw[target][1], raw[name][1], report)
+        if "graduates" in typed:
+            check_graduate_rules(typed["graduates"], invalid["graduates"], typed["programmes"], raw["graduates"][1],
+                                 report)
+        else:
+            check_count_rules(typed["graduate_counts"], invalid["graduate_counts"], typed["programmes"],
+                              raw["graduate_counts"][1], report)
     if report:
         raise InputError(report.sorted(), uncounted=report.uncounted)
-    return InputPackage(
-        name=str(descriptor.get("name", folder.name)),
-        title=str(descriptor.get("title", folder.name)),
-        programmes=typed["programmes"],
-        providers=typed["providers"],
-        graduates=_compact(typed["graduates"]),
-    )
+    common = {"name": str(descriptor.get("name", folder.name)), "title": str(descriptor.get("title", folder.name)),
+              "programmes": typed["programmes"], "providers": typed["providers"]}
+    if "graduates" in typed:
+        return InputPackage(**common, graduates=_compact(typed["graduates"]))
+    return InputPackage(**common, graduate_counts=typed["graduate_counts"],
+                        programme_providers=typed["programme_providers"])
 
 
 def _compact(graduates: pd.DataFrame) -> pd.DataFrame:

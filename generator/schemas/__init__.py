@@ -15,6 +15,9 @@ HERE = Path(__file__).parent
 #: The record-level input resources, in the order they are checked (code lists first).
 INPUT_RESOURCES = ("programmes", "providers", "graduates")
 
+#: The resources of an aggregated input, which counts per cell instead of records (same order rule).
+AGGREGATED_RESOURCES = ("programmes", "providers", "graduate_counts", "programme_providers")
+
 
 @cache
 def _load(name: str) -> str:

@@ -1,0 +1,103 @@
+"""The aggregation that can run upstream: the shipped SQL, run here with DuckDB.
+
+``generator/sql/aggregate.sql`` turns record-level observations into the
+aggregated input (``graduate_counts``) on any engine built for it. This module
+runs it with DuckDB over a record-level input package (CSV or Parquet) and
+writes an aggregated input package: the same code lists, ``graduate_counts``
+and ``programme_providers``. The records are not checked here (that is the
+point of running upstream); the counts are checked when ontrack reads them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from .errors import BuildError, InputError, raise_if
+from .inputs.package import PACKAGE_FILE, _relative, _resource_path, read_descriptor
+from .schemas import AGGREGATED_RESOURCES, table_schema
+from .validate import Report, check_header
+
+#: The line of aggregate.sql that says how many of the latest cohorts are pooled.
+POOLED_SETTING = "SELECT 3 AS pooled_cohorts"
+
+#: The SQL file (in generator/sql/) that makes each aggregated resource.
+SQL_FILES = {"graduate_counts": "aggregate", "programme_providers": "programme_providers"}
+
+_SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+
+
+def aggregation_sql(name: str = "aggregate", pooled_cohorts: int = 3) -> str:
+    """The text of ``generator/sql/<name>.sql``, pooling the latest ``pooled_cohorts`` cohorts."""
+    sql = resources.files("generator").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    return sql.replace(POOLED_SETTING, f"SELECT {int(pooled_cohorts)} AS pooled_cohorts")
+
+
+def typed_view_sql(name: str, source: str, columns: list[str]) -> str:
+    """A view with the columns and types of ontrack's Table Schema ``name`` over the text table ``source``.
+
+    Input files hold text ('' for missing, 'true'/'false', as ontrack reads
+    them); the SQL expects typed columns with NULL for missing.
+    """
+    selected = []
+    for field in table_schema(name)["fields"]:
+        column, sql_type = field["name"], _SQL_TYPES[field["type"]]
+        text = f"nullif(CAST(\"{column}\" AS VARCHAR), '')" if column in columns else "NULL"  # optional, absent
+        selected.append(f"CAST({text} AS {sql_type}) AS \"{column}\"")
+    return f"CREATE VIEW {name} AS SELECT {', '.join(selected)} FROM {source}"
+
+
+def write_aggregated_package(source: Path, out: Path, project: Path, pooled_cohorts: int = 3,
+                             fmt: str = "csv") -> dict:
+    """Aggregate the record-level package in ``source`` into an aggregated input package in ``out``."""
+    try:
+        import duckdb
+    except ImportError:
+        raise BuildError("DuckDB is not installed: `pip install duckdb` to run the aggregation here, or run "
+                         "generator/sql/aggregate.sql on your own engine") from None
+    descriptor, file = read_descriptor(source, project)
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    if "graduates" not in by_name:
+        raise BuildError(f"{file}: the package has no record-level graduates resource to aggregate")
+    problems = []
+    paths = {name: _resource_path(source, by_name[name], file, problems)
+             for name in ("programmes", "providers", "graduates")}
+    raise_if(problems)
+    con = duckdb.connect()
+    report = Report()
+    for name in ("graduates", "programmes"):
+        path = str(paths[name])
+        if (by_name[name].get("format") or paths[name].suffix.lstrip(".")) == "parquet":
+            raw = con.read_parquet(path)
+        else:
+            raw = con.read_csv(path, all_varchar=True, header=True)
+        # The columns at least: unknown ones are refused and required ones must be there, as ontrack's own load.
+        if check_header(raw.columns, table_schema(name), _relative(paths[name], project), report):
+            raw.create_view(f"{name}_text")
+            con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
+    if report:
+        raise InputError(report.sorted())
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in AGGREGATED_RESOURCES:
+        if name in paths:  # a code list, copied as it is
+            shutil.copyfile(paths[name], out / paths[name].name)
+            written.append({**by_name[name], "path": paths[name].name, "schema": table_schema(name)})
+            continue
+        path = f"{name}.{fmt}"
+        relation = con.sql(aggregation_sql(SQL_FILES[name], pooled_cohorts))
+        if fmt == "parquet":
+            relation.write_parquet(str(out / path))
+        else:
+            relation.write_csv(str(out / path), header=True)
+        written.append({"name": name, "path": path, "format": fmt,
+                        **({"mediatype": "text/csv", "encoding": "utf-8"} if fmt == "csv" else {}),
+                        "schema": table_schema(name)})
+    aggregated = {key: value for key, value in descriptor.items() if key != "resources"}
+    aggregated["description"] = (str(descriptor.get("description", "")) + " Aggregated with ontrack's "
+                                 "generator/sql/aggregate.sql: counts per cell instead of records.").strip()
+    aggregated["resources"] = written
+    (out / PACKAGE_FILE).write_text(json.dumps(aggregated, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return aggregated
