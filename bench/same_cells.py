@@ -43,7 +43,11 @@ def current_tables(project: Path, data: Path | None) -> dict[str, pd.DataFrame]:
           f"{len(cells.cells):,} cells", file=sys.stderr)
     meta = pd.DataFrame({"cohorts": [",".join(map(str, cells.cohorts))], "pooled_label": [cells.pooled_label],
                          "months": [",".join(map(str, cells.months))]})
-    return {"indicators": cells.cells, "safe": safe.cells, "report": report.counts, "meta": meta}
+    tables = {"indicators": cells.cells, "safe": safe.cells, "report": report.counts}
+    # The dtypes in memory too: Parquet gives back the same strings whether they were objects or str.
+    dtypes = pd.DataFrame([(name, column, str(dtype)) for name, table in tables.items()
+                           for column, dtype in table.dtypes.items()], columns=["table", "column", "dtype"])
+    return {**tables, "meta": meta, "dtypes": dtypes}
 
 
 def differences(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
