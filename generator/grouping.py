@@ -63,12 +63,15 @@ class Groups:
 
 
 def grouped_quantiles(ids: np.ndarray, count: int, values: np.ndarray, qs: Sequence[float]) -> np.ndarray:
-    """Quantiles of ``values`` per group (ids 0 to ``count - 1``): a (count × len(qs)) array, NaN for empty groups.
+    """Quantiles per group (ids 0 to ``count - 1``) of ``values`` sorted ascending: a (count × len(qs)) array.
+
+    NaN for a group with no values. The values come sorted so that the levels
+    of one tabulation sort them once: a stable sort by group keeps them in order.
 
     Linear interpolation computed exactly as pandas' ``groupby().quantile()``
     does (``val + (next - val) * frac``), so the figures stay the same to the bit.
     """
-    order = np.lexsort((values, ids))
+    order = np.argsort(ids, kind="stable")
     ordered = values[order]
     sizes = np.bincount(ids, minlength=count)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
