@@ -25,7 +25,8 @@ from generator.schemas import table_schema
 
 _SQL_TYPES = {"string": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE", "boolean": "BOOLEAN"}
 
-#: Each per-record flag of ``generator.indicators.record_flags``, as SQL over one graduates row.
+#: Each per-record flag of ``generator.indicators`` (``destination_flags`` and ``JOB_SUMS``), as SQL over one
+#: graduates row.
 FLAGS = {
     "cohort_size": "TRUE",
     "observed": "contact IN ('RESPONDED', 'MATCHED')",

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DisclosureOptions
+from .grouping import Groups
 from .indicators import LEVELS, UNIT_COLUMNS, IndicatorCells
 
 #: Eurostat's flag for a value not published for confidentiality.
@@ -127,17 +128,51 @@ def primary_reasons(cells: pd.DataFrame, options: DisclosureOptions) -> np.ndarr
     return reason
 
 
-def _relation_frames(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]):
-    """Yield (children index, parent index, join keys) for every additive breakdown."""
-    additive = cells["kind"].isin(["rate", "mean"])
+@dataclass(frozen=True)
+class _Breakdown:
+    """One additive breakdown: children whose cells add up to a parent cell, per group of the same keys.
+
+    Children are listed by group, smallest base first (then earliest cell), the
+    order in which a published sibling is chosen to be hidden.
+    """
+
+    children: np.ndarray   # cell index of each child
+    group: np.ndarray      # the child's group
+    size: np.ndarray       # children per group
+    parent: np.ndarray     # cell index of each group's parent, -1 where no parent cell exists
+
+
+def _breakdowns(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]) -> list[_Breakdown]:
+    """Every additive breakdown of the cells, as integer index arrays made once."""
+    codes = {name: pd.factorize(cells[name])[0] for name in ("level", *UNIT_COLUMNS, "cohort", "months_after",
+                                                            "indicator")}
+    # Compare codes, not strings: a million string comparisons per breakdown add up.
+    levels = pd.Index(pd.unique(cells["level"]))
+    level = codes["level"]
+    at = {name: level == (levels.get_loc(name) if name in levels else -1) for name in LEVELS}
+    additive = cells["kind"].isin(["rate", "mean"]).to_numpy()
+    pairs = []
     for child, parent in RELATIONS:
         keys = [*LEVELS[parent], "cohort", "months_after", "indicator"]
-        yield (cells.index[additive & (cells["level"] == child)], cells.index[additive & (cells["level"] == parent)], keys)
-    for level, units in LEVELS.items():
-        keys = ["level", *units, "months_after", "indicator"]
-        at_level = additive & (cells["level"] == level)
-        yield (cells.index[at_level & cells["cohort"].isin(pooled_cohorts)],
-               cells.index[at_level & (cells["cohort"] == pooled_label)], keys)
+        pairs.append((additive & at[child], additive & at[parent], keys))
+    in_pool = cells["cohort"].isin(pooled_cohorts).to_numpy()
+    pooled = (cells["cohort"] == pooled_label).to_numpy()
+    for name, units in LEVELS.items():
+        pairs.append((additive & at[name] & in_pool, additive & at[name] & pooled,
+                      ["level", *units, "months_after", "indicator"]))
+    base = cells["base"].to_numpy()
+    out = []
+    for is_child, is_parent, keys in pairs:
+        children, parents = np.flatnonzero(is_child), np.flatnonzero(is_parent)
+        rows = np.concatenate([children, parents])
+        groups = Groups.of([codes[k][rows] for k in keys], [int(codes[k].max()) + 1 for k in keys])
+        group, parent_group = groups.ids[:len(children)], groups.ids[len(children):]
+        # Children are in cell order, so a stable sort by (group, base) breaks ties by the earliest cell.
+        order = np.argsort(group * (int(base.max(initial=0)) + 1) + base[children], kind="stable")
+        parent = np.full(groups.count, -1)
+        parent[parent_group] = parents
+        out.append(_Breakdown(children[order], group[order], np.bincount(group, minlength=groups.count), parent))
+    return out
 
 
 def secondary_suppression(cells: pd.DataFrame, hidden: np.ndarray, pooled_label: str,
@@ -146,35 +181,28 @@ def secondary_suppression(cells: pd.DataFrame, hidden: np.ndarray, pooled_label:
 
     Returns a boolean array: True where a cell was hidden by this rule.
     """
-    hidden = pd.Series(hidden.copy(), index=cells.index)
-    secondary = pd.Series(False, index=cells.index)
-    relations = list(_relation_frames(cells, pooled_label, pooled_cohorts))
+    hidden = hidden.copy()
+    secondary = np.zeros(len(cells), dtype=bool)
+    breakdowns = _breakdowns(cells, pooled_label, pooled_cohorts)
     changed = True
     while changed:
         changed = False
-        for child_idx, parent_idx, keys in relations:
-            if not len(child_idx) or not len(parent_idx):
-                continue
-            children = cells.loc[child_idx, keys + ["base"]].assign(hidden=hidden[child_idx].to_numpy())
-            parents = cells.loc[parent_idx, keys].assign(parent_hidden=hidden[parent_idx].to_numpy(),
-                                                         parent_index=parent_idx)
-            stats = children.groupby(keys, sort=False, observed=True)["hidden"].agg(["sum", "size"]).reset_index()
-            stats = stats.merge(parents, on=keys, how="inner")
-            exposed = stats[(stats["sum"] == 1) & ~stats["parent_hidden"]]
-            if exposed.empty:
+        for b in breakdowns:
+            child_hidden = hidden[b.children]
+            hidden_children = np.bincount(b.group[child_hidden], minlength=len(b.size))
+            exposed = (hidden_children == 1) & (b.parent >= 0)
+            exposed[exposed] = ~hidden[b.parent[exposed]]
+            if not exposed.any():
                 continue
             changed = True
-            alone = exposed[exposed["size"] == 1]
-            hidden[alone["parent_index"].to_numpy()] = True
-            secondary[alone["parent_index"].to_numpy()] = True
-            with_siblings = exposed.loc[exposed["size"] > 1, keys]
-            candidates = children[~children["hidden"]].reset_index().merge(with_siblings, on=keys, how="inner")
-            if len(candidates):
-                # Hide the smallest published sibling: it costs the least information.
-                pick = candidates.sort_values(["base", "index"]).drop_duplicates(subset=keys, keep="first")["index"]
-                hidden[pick.to_numpy()] = True
-                secondary[pick.to_numpy()] = True
-    return secondary.to_numpy()
+            alone = b.parent[exposed & (b.size == 1)]
+            hidden[alone] = secondary[alone] = True
+            # Hide the smallest published sibling: it costs the least information.
+            candidates = np.flatnonzero(~child_hidden & exposed[b.group])
+            first = np.diff(b.group[candidates], prepend=-1) != 0
+            pick = b.children[candidates[first]]
+            hidden[pick] = secondary[pick] = True
+    return secondary
 
 
 def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> tuple[SafeTable, DisclosureReport]:
@@ -186,25 +214,23 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
         extra = secondary_suppression(cells, reason != "", indicators.pooled_label, pooled_cohorts)
         reason[extra & (reason == "")] = "SECONDARY"
     hidden = reason != ""
-    safe = pd.DataFrame({
-        "level": cells["level"].to_numpy(),
-        **{c: cells[c].to_numpy() for c in UNIT_COLUMNS},
-        "cohort": cells["cohort"].to_numpy(),
-        "months_after": cells["months_after"].to_numpy(),
-        "indicator": cells["indicator"].to_numpy(),
-        "kind": cells["kind"].to_numpy(),
-        "value": np.where(hidden, np.nan, cells["value"].to_numpy()),
-        "ci_low": np.where(hidden, np.nan, cells["ci_low"].to_numpy()),
-        "ci_high": np.where(hidden, np.nan, cells["ci_high"].to_numpy()),
-        "base_rounded": pd.array(np.where(hidden, -1, round_count(cells["base"], options.rounding_base)), dtype="Int64"),
-        "currency": cells["currency"].to_numpy(),
-        "flag": np.where(hidden, FLAG_SUPPRESSED, ""),
-        "suppression_reason": reason.astype(str),
-    })
-    safe.loc[hidden, "base_rounded"] = pd.NA
+    # The code columns are passed on as they are (no copy); only the figures change.
+    safe = cells[["level", *UNIT_COLUMNS, "cohort", "months_after", "indicator", "kind", "currency"]].reset_index(drop=True)
+    safe["value"] = np.where(hidden, np.nan, cells["value"].to_numpy())
+    safe["ci_low"] = np.where(hidden, np.nan, cells["ci_low"].to_numpy())
+    safe["ci_high"] = np.where(hidden, np.nan, cells["ci_high"].to_numpy())
+    safe["base_rounded"] = pd.arrays.IntegerArray(round_count(cells["base"], options.rounding_base), hidden)
+    safe["flag"] = _text(hidden.astype(np.intp), ["", FLAG_SUPPRESSED])
+    safe["suppression_reason"] = _text(*pd.factorize(reason))
+    safe = safe[SAFE_COLUMNS]
     report = _report(safe)
     table = SafeTable(safe, indicators.cohorts, indicators.pooled_label, indicators.months, options, _token=_TOKEN)
     return table, report
+
+
+def _text(codes: np.ndarray, labels) -> pd.api.extensions.ExtensionArray:
+    """Codes as pandas strings, made from the few labels rather than a million Python strings."""
+    return pd.array(list(labels), dtype="str").take(codes)
 
 
 def _in_pool(cohort: int, pooled_label: str) -> bool:
