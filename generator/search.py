@@ -9,6 +9,7 @@ it goes through the same audit and atomic write as everything else.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from pathlib import Path
@@ -40,5 +41,11 @@ def search_index(pages: dict[str, bytes]) -> dict[str, bytes]:
         if result.returncode != 0:
             raise BuildError(f"Pagefind could not index the site: {(result.stderr or result.stdout).strip()}")
         bundle = site / BUNDLE
-        return {f"{BUNDLE}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                for path in sorted(bundle.rglob("*")) if path.is_file()}
+        files = {f"{BUNDLE}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                 for path in sorted(bundle.rglob("*")) if path.is_file()}
+    # Pagefind lists the languages in hash-map order, which changes from run to run: sorted, the same input
+    # gives the same bytes.
+    entry = f"{BUNDLE}/pagefind-entry.json"
+    files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+    return files
