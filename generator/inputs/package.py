@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from ..errors import InputError, Problem, raise_if
 from ..schemas import INPUT_RESOURCES, table_schema
@@ -29,8 +32,9 @@ from ..validate import (
 
 PACKAGE_FILE = "datapackage.json"
 
-#: Categorical columns of the graduates table, stored as pandas categories to keep memory low.
-_CATEGORIES = ("geo", "programme_code", "provider_code", "source", "contact", "sex", "lm_status",
+#: Categorical columns of the graduates table, stored as pandas categories to keep memory low (the record
+#: identifier too: each graduate has a row per observation point).
+_CATEGORIES = ("record_id", "geo", "programme_code", "provider_code", "source", "contact", "sex", "lm_status",
                "employment_type", "work_regime", "nace_section", "job_related", "currency")
 
 
@@ -110,8 +114,13 @@ def _declared_schema_problems(resource: dict, file: str) -> list[Problem]:
                     f"field {d!r} is not in ontrack's {name} schema") for d in extra]
 
 
-def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
-    """Read a CSV or Parquet resource as text columns, ready for the schema checks."""
+def read_table(path: Path, file: str, fmt: str, categories: bool = False) -> pd.DataFrame:
+    """Read a CSV or Parquet resource as text columns, ready for the schema checks.
+
+    With ``categories``, a CSV file's columns come as pandas categories of
+    their text, read block by block: a national file of ten million rows
+    never sits in memory as text.
+    """
     if fmt == "parquet":
         try:
             frame = pd.read_parquet(path)
@@ -125,7 +134,12 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
                                   "starts with a byte-order mark; save it as UTF-8 without BOM")])
     if not head:
         raise InputError([Problem(file, None, None, "empty-file", "the file is empty; a header row is required")])
-    _check_header_line(path, file)
+    names = _check_header_line(path, file)
+    frame = _read_csv_categories(path, names) if categories else None
+    if frame is not None:
+        if frame.empty:
+            raise InputError([Problem(file, None, None, "no-rows", "the file has a header but no rows")])
+        return frame
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
                             quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
@@ -141,8 +155,60 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
     return frame
 
 
-def _check_header_line(path: Path, file: str) -> None:
-    """Duplicate column names, seen before pandas renames them to 'name.1'."""
+#: Bytes of CSV parsed at a time: bigger blocks read no faster and hold more memory (pyarrow reads ahead).
+_BLOCK_SIZE = 1 << 20
+
+
+def _read_csv_categories(path: Path, names: list[str]) -> pd.DataFrame | None:
+    """Every column as categories of its text, block by block; None when the file is not plain CSV.
+
+    pyarrow's reader is strict: a ragged row, a stray quote or bytes that are
+    not UTF-8 stop it, and pandas' reader then reads the file and says where
+    the problem is, as it always has. A header with an empty name is left to
+    pandas too, which calls it "Unnamed: n".
+    """
+    if not all(names):
+        return None
+    blocks: dict[str, list] = {name: [] for name in names}
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=_BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 null_values=[]))
+        if reader.schema.names != names:
+            return None
+        for batch in reader:
+            for name, column in zip(names, batch.columns):
+                encoded = column.dictionary_encode()
+                indices = encoded.indices.to_numpy(zero_copy_only=False).astype(_code_type(len(encoded.dictionary)))
+                blocks[name].append((encoded.dictionary, indices))
+    except pa.ArrowException:
+        return None
+    return pd.DataFrame({name: _categorical(parts) for name, parts in blocks.items()}, copy=False)
+
+
+def _code_type(count: int) -> type:
+    """The smallest integer type that numbers ``count`` values (as pandas stores category codes)."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
+def _categorical(blocks: list[tuple[pa.Array, np.ndarray]]) -> pd.Categorical:
+    """One categorical column from blocks that each have their own dictionary."""
+    # Encoding the blocks' dictionaries together gives one dictionary and, per block, where its values went.
+    together = pa.chunked_array([dictionary for dictionary, _ in blocks], type=pa.string()).dictionary_encode()
+    categories = together.chunk(0).dictionary if together.num_chunks else pa.array([], type=pa.string())
+    code_type = _code_type(len(categories))
+    codes = [chunk.indices.to_numpy(zero_copy_only=False).astype(code_type)[indices]
+             for chunk, (_, indices) in zip(together.chunks, blocks)]
+    return pd.Categorical.from_codes(np.concatenate(codes) if codes else np.array([], dtype=code_type),
+                                     pd.Index(categories.to_pandas()))
+
+
+def _check_header_line(path: Path, file: str) -> list[str]:
+    """The column names; duplicates are refused here, before pandas renames them to 'name.1'."""
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         names = next(csv.reader(f), [])
     seen = set()
@@ -150,6 +216,7 @@ def _check_header_line(path: Path, file: str) -> None:
         if name in seen:
             raise InputError([Problem(file, 1, name, "duplicate-column", "column appears more than once")])
         seen.add(name)
+    return names
 
 
 def _line_of(message: str) -> int | None:
@@ -172,7 +239,7 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
         fmt = resource.get("format") or path.suffix.lstrip(".").lower()
         table_file = _relative(path, project)
         try:
-            raw[name] = (read_table(path, table_file, fmt), table_file)
+            raw[name] = (read_table(path, table_file, fmt, categories=name == "graduates"), table_file)
         except InputError as exc:
             problems += exc.problems
     raise_if(problems)
@@ -209,7 +276,9 @@ def _compact(graduates: pd.DataFrame) -> pd.DataFrame:
     out = graduates.copy()
     for name in _CATEGORIES:
         if name in out:
-            out[name] = out[name].astype("category")
+            # Sorted, and only the codes present, whether the column was read as text or as categories.
+            as_category = out[name].astype("category").cat.remove_unused_categories()
+            out[name] = as_category.cat.reorder_categories(as_category.cat.categories.sort_values())
     for name in ("cohort_year", "months_after", "months_employed"):
         if name in out:
             out[name] = out[name].astype("Int16")
