@@ -32,9 +32,10 @@ from ..validate import (
 
 PACKAGE_FILE = "datapackage.json"
 
-#: Categorical columns of the graduates table, stored as pandas categories to keep memory low (the record
-#: identifier too: each graduate has a row per observation point).
-_CATEGORIES = ("record_id", "geo", "programme_code", "provider_code", "source", "contact", "sex", "lm_status",
+#: Code columns of the graduates table, stored as pandas categories to keep memory low. The record identifier
+#: is stored as categories too (a graduate has a row per observation point), but unsorted: sorting millions
+#: of identifiers takes seconds and nothing needs them in order.
+_CATEGORIES = ("geo", "programme_code", "provider_code", "source", "contact", "sex", "lm_status",
                "employment_type", "work_regime", "nace_section", "job_related", "currency")
 
 
@@ -247,18 +248,21 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
     report = Report()
     typed: dict[str, pd.DataFrame] = {}
     invalid: dict[str, dict] = {}
+    files = {name: table_file for name, (_, table_file) in raw.items()}
     for name in INPUT_RESOURCES:
-        frame, table_file = raw[name]
+        # Each text table is let go once checked: at national scale it is a large part of the memory.
+        frame, table_file = raw.pop(name)
         schema = table_schema(name)
         if check_header(list(frame.columns), schema, table_file, report):
             typed[name], invalid[name] = check_fields(frame, schema, table_file, report)
+            del frame
             check_primary_key(typed[name], schema, table_file, report)
     if set(typed) == set(INPUT_RESOURCES):
-        grads, grad_file = typed["graduates"], raw["graduates"][1]
+        grads, grad_file = typed["graduates"], files["graduates"]
         for key in table_schema("graduates")["foreignKeys"]:
             target = key["reference"]["resource"]
             check_foreign_key(grads, key["fields"], typed[target][key["reference"]["fields"]],
-                              raw[target][1], grad_file, report)
+                              files[target], grad_file, report)
         check_graduate_rules(grads, invalid["graduates"], typed["programmes"], grad_file, report)
     if report:
         raise InputError(report.sorted(), uncounted=report.uncounted)
@@ -273,17 +277,21 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
 
 def _compact(graduates: pd.DataFrame) -> pd.DataFrame:
     """Store codes as categories and numbers in small types: a national extract must fit in memory."""
-    out = graduates.copy()
+    small = {"record_id": graduates["record_id"].astype("category")} if "record_id" in graduates else {}
     for name in _CATEGORIES:
-        if name in out:
-            # Sorted, and only the codes present, whether the column was read as text or as categories.
-            as_category = out[name].astype("category").cat.remove_unused_categories()
-            out[name] = as_category.cat.reorder_categories(as_category.cat.categories.sort_values())
+        if name in graduates:
+            small[name] = _sorted_categories(graduates[name])
     for name in ("cohort_year", "months_after", "months_employed"):
-        if name in out:
-            out[name] = out[name].astype("Int16")
-    if "earnings_month" in out:
-        out["earnings_month"] = out["earnings_month"].astype("float64")
-    if "in_education" in out:
-        out["in_education"] = out["in_education"].astype("boolean")
-    return out
+        if name in graduates:
+            small[name] = graduates[name].astype("Int16")
+    if "earnings_month" in graduates:
+        small["earnings_month"] = graduates["earnings_month"].astype("float64")
+    if "in_education" in graduates:
+        small["in_education"] = graduates["in_education"].astype("boolean")
+    return pd.DataFrame({name: small.get(name, column) for name, column in graduates.items()}, copy=False)
+
+
+def _sorted_categories(column: pd.Series) -> pd.Series:
+    """As categories, sorted and only those present, whether the column was read as text or as categories."""
+    as_category = column.astype("category").cat.remove_unused_categories()
+    return as_category.cat.reorder_categories(as_category.cat.categories.sort_values())
