@@ -190,9 +190,31 @@ def check_primary_key(typed: pd.DataFrame, schema: dict, file: str, report: Repo
     key = schema.get("primaryKey")
     if not key or len(key) < 2 or not set(key) <= set(typed.columns):
         return  # single-field keys are checked as `unique`
-    dup = typed[key].notna().all(axis=1) & typed.duplicated(subset=key, keep="first")
+    dup = typed[key].notna().all(axis=1) & pd.Series(_repeated(typed[key]), index=typed.index)
     report.add_rows(file, dup, key[0], "primary-key",
                     lambda i: "duplicate key (" + ", ".join(f"{k}={typed[k].iat[i]}" for k in key) + ")")
+
+
+def _repeated(keys: pd.DataFrame) -> np.ndarray:
+    """Rows whose key repeats an earlier row's, as ``DataFrame.duplicated(keep="first")`` says, but by sorting.
+
+    A hash table of ten million distinct keys needs several times the memory of the keys themselves.
+    """
+    combined = np.zeros(len(keys), dtype=np.int64)
+    span = 1
+    for _, column in keys.items():
+        codes, uniques = pd.factorize(column)  # a missing value is -1: one more value, equal to itself
+        size = len(uniques) + 1
+        if span * size >= 2**62:
+            combined = np.unique(combined, return_inverse=True)[1].ravel()  # renumbered, before it overflows
+            span = int(combined.max(initial=0)) + 1
+        combined = combined * size + (codes + 1)
+        span *= size
+    order = np.argsort(combined, kind="stable")  # stable: the first of equal keys stays first
+    repeated = np.zeros(len(keys), dtype=bool)
+    ordered = combined[order]
+    repeated[order[1:][ordered[1:] == ordered[:-1]]] = True
+    return repeated
 
 
 def check_foreign_key(typed: pd.DataFrame, column: str, target: pd.Series, target_name: str,
