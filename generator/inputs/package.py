@@ -186,7 +186,7 @@ def _read_csv_categories(path: Path, names: list[str]) -> pd.DataFrame | None:
                 encoded = column.dictionary_encode()
                 indices = encoded.indices.to_numpy(zero_copy_only=False).astype(_code_type(len(encoded.dictionary)))
                 blocks[name].append((encoded.dictionary, indices))
-    except pa.ArrowException:
+    except (pa.ArrowException, UnicodeDecodeError):  # the latter from a header that is not UTF-8
         return None
     return pd.DataFrame({name: _categorical(parts) for name, parts in blocks.items()}, copy=False)
 
