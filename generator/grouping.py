@@ -44,7 +44,7 @@ class Groups:
         ids, uniques = pd.factorize(key, sort=True)
         first = np.empty(len(uniques), dtype=np.int64)
         first[ids] = np.arange(rows)  # any row of a group will do: they share its keys
-        return cls(ids.astype(np.int64), len(uniques), first)
+        return cls(ids.astype(np.int64, copy=False), len(uniques), first)
 
     def sums(self, values: np.ndarray) -> np.ndarray:
         """Column sums per group of a (rows × k) array."""

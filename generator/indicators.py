@@ -130,7 +130,7 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     categories = as_category.cat.categories
     if not categories.is_monotonic_increasing:
         as_category = as_category.cat.reorder_categories(categories.sort_values())
-    return as_category.cat.codes.to_numpy().astype(np.int64), as_category.cat.categories
+    return as_category.cat.codes.to_numpy().astype(np.int32), as_category.cat.categories
 
 
 def _with_missing(categories) -> pd.Series:
@@ -164,17 +164,19 @@ def _tabulation(graduates: pd.DataFrame, programmes: pd.DataFrame) -> _Tabulatio
     field_of_programme, field_labels = pd.factorize(
         pd.Series(programme_labels, dtype="object").map(field_of).fillna(""), sort=True)
     field = field_of_programme[programme]
-    cohort, cohort_labels = pd.factorize(g["cohort_year"].to_numpy(dtype="int64"), sort=True)
-    months, months_labels = pd.factorize(g["months_after"].to_numpy(dtype="int64"), sort=True)
+    cohort, cohort_labels = pd.factorize(g["cohort_year"].to_numpy(dtype="int16"), sort=True)
+    months, months_labels = pd.factorize(g["months_after"].to_numpy(dtype="int16"), sort=True)
     # Key columns are required by the schema, so no code is -1.
     key_codes = {"geo": geo, "field": field, "programme_code": programme, "provider_code": provider,
                  "cohort_year": cohort, "months_after": months}
     labels = {"geo": np.asarray(geo_labels, dtype=object), "field": np.asarray(field_labels, dtype=object),
               "programme_code": np.asarray(programme_labels, dtype=object),
               "provider_code": np.asarray(provider_labels, dtype=object),
-              "cohort_year": np.asarray(cohort_labels), "months_after": np.asarray(months_labels)}
-    sizes = [len(labels[name]) for name in key_codes]
-    groups = Groups.of(list(key_codes.values()), sizes)
+              "cohort_year": np.asarray(cohort_labels, dtype="int64"),
+              "months_after": np.asarray(months_labels, dtype="int64")}
+    groups = Groups.of(list(key_codes.values()), [len(labels[name]) for name in key_codes])
+    keys = {name: codes[groups.first] for name, codes in key_codes.items()}
+    del key_codes, geo, programme, provider, field, cohort, months  # a national file has ten million of each
 
     # The destination flags depend on three columns only: count the graduates of each group by their
     # combination of the three, then add up the combinations each flag is true for.
@@ -183,7 +185,7 @@ def _tabulation(graduates: pd.DataFrame, programmes: pd.DataFrame) -> _Tabulatio
     in_education = g["in_education"]
     education = in_education.notna().to_numpy() * (1 + in_education.fillna(False).to_numpy(dtype=bool))
     n_contact, n_status = len(contact_labels) + 1, len(status_labels) + 1
-    combination = ((contact + 1) * n_status + (status + 1)) * 3 + education
+    combination = ((contact + 1) * n_status + (status + 1)) * 3 + education.astype(np.int32)
     every = np.indices((n_contact, n_status, 3)).reshape(3, -1)
     table = destination_flags(_with_missing(contact_labels).iloc[every[0] - 1].reset_index(drop=True),
                               _with_missing(status_labels).iloc[every[1] - 1].reset_index(drop=True),
@@ -213,7 +215,7 @@ def _tabulation(graduates: pd.DataFrame, programmes: pd.DataFrame) -> _Tabulatio
     by_value = np.argsort(earnings[earning], kind="stable")
     currency, currency_labels = _codes(g["currency"])
     return _Tabulation(
-        keys={name: codes[groups.first] for name, codes in key_codes.items()},
+        keys=keys,
         labels=labels,
         sums=sums,
         earnings=earnings[earning][by_value],

@@ -80,9 +80,23 @@ def check_header(columns: list[str], schema: dict, file: str, report: Report) ->
     return ok
 
 
+def _distinct(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The column's distinct values and each row's position among them (a missing value is one of them)."""
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        categories = raw.cat.categories
+        # Code -1 (missing) reads the value appended last.
+        values = pd.Series(categories.append(pd.Index([None], dtype=categories.dtype)))
+        return values, raw.cat.codes.to_numpy()
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    return pd.Series(uniques, dtype=raw.dtype), codes
+
+
 def check_fields(table: pd.DataFrame, schema: dict, file: str, report: Report) -> tuple[pd.DataFrame, dict]:
     """Check every cell against its field's type and constraints; return the typed table and the failed cells.
 
+    Each distinct value of a column is checked once and the verdict spread to
+    its rows: a column of ten million cells holds a few thousand values.
+    Columns read as categories stay categories in the typed table.
     Cells that fail are left missing in the typed table, so that later checks
     (keys, cross-field rules) do not report the same cell twice.
     """
@@ -93,76 +107,114 @@ def check_fields(table: pd.DataFrame, schema: dict, file: str, report: Report) -
         if name not in table.columns:
             continue
         raw = table[name]
+        distinct, codes = _distinct(raw)
+
+        def rows(mask: pd.Series) -> pd.Series:
+            return pd.Series(mask.to_numpy(dtype=bool)[codes], index=raw.index)
+
         cons = spec.get("constraints", {})
-        empty = raw.isin(missing_values)
+        empty = distinct.isin(missing_values)
         if cons.get("required"):
-            report.add_rows(file, empty, name, "required", "a value is required")
+            report.add_rows(file, rows(empty), name, "required", "a value is required")
         present = ~empty
         kind = spec["type"]
-        bad = pd.Series(False, index=raw.index)
+        bad = pd.Series(False, index=distinct.index)
         if kind == "integer":
-            is_int = raw.str.fullmatch(_INTEGER).fillna(False).astype(bool)
+            is_int = distinct.str.fullmatch(_INTEGER).fillna(False).astype(bool)
             bad = present & ~is_int
-            report.add_rows(file, bad, name, "type", lambda i: f"{_show(raw.iat[i])} is not a whole number")
-            values = raw.where(present & is_int).astype("float64")
+            report.add_rows(file, rows(bad), name, "type", lambda i: f"{_show(raw.iat[i])} is not a whole number")
+            values = distinct.where(present & is_int).astype("float64")
         elif kind == "number":
             # A decimal number: no 'NaN', 'inf' or thousands separators, which to_numeric would let through.
-            is_number = raw.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-            values = raw.where(present & is_number).astype("float64")
+            is_number = distinct.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+            values = distinct.where(present & is_number).astype("float64")
             finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
-            bad = present & ~(is_number & pd.Series(finite, index=raw.index))
-            report.add_rows(file, bad, name, "type", lambda i: f"{_show(raw.iat[i])} is not a finite number")
+            bad = present & ~(is_number & pd.Series(finite, index=distinct.index))
+            report.add_rows(file, rows(bad), name, "type", lambda i: f"{_show(raw.iat[i])} is not a finite number")
             values = values.where(~bad)
         elif kind == "boolean":
             truthy, falsy = spec.get("trueValues", ["true"]), spec.get("falseValues", ["false"])
-            bad = present & ~raw.isin(truthy + falsy)
-            report.add_rows(file, bad, name, "type",
+            bad = present & ~distinct.isin(truthy + falsy)
+            report.add_rows(file, rows(bad), name, "type",
                             lambda i: f"{_show(raw.iat[i])} is not {' or '.join(truthy + falsy)}")
-            values = raw.map(dict.fromkeys(truthy, True) | dict.fromkeys(falsy, False)).astype("boolean")
+            values = distinct.map(dict.fromkeys(truthy, True) | dict.fromkeys(falsy, False)).astype("boolean")
         else:
-            values = raw.where(present)
+            values = distinct.where(present)
         ok = present & ~bad
         if "enum" in cons:
             allowed = cons["enum"]
             outside = ok & ~values.isin(allowed)
             listed = ", ".join(str(a) for a in allowed) if len(allowed) <= 12 else f"{len(allowed)} listed codes"
-            report.add_rows(file, outside, name, "enum",
+            report.add_rows(file, rows(outside), name, "enum",
                             lambda i: f"{_show(raw.iat[i])} is not an allowed code ({listed})")
             bad = bad | outside
         if "pattern" in cons:
             # Table Schema patterns match the whole value (XML Schema semantics).
-            miss = ok & ~raw.str.fullmatch(cons["pattern"]).fillna(False).astype(bool)
-            report.add_rows(file, miss, name, "pattern",
+            miss = ok & ~distinct.str.fullmatch(cons["pattern"]).fillna(False).astype(bool)
+            report.add_rows(file, rows(miss), name, "pattern",
                             lambda i: f"{_show(raw.iat[i])} does not match the pattern {cons['pattern']}")
             bad = bad | miss
         for key, op, word in (("minimum", np.less, "at least"), ("maximum", np.greater, "at most")):
             if key in cons and kind in ("integer", "number"):
                 limit = cons[key]
                 out = ok & op(values.fillna(limit), limit)
-                report.add_rows(file, out, name, key, lambda i: f"{_show(raw.iat[i])} must be {word} {limit}")
+                report.add_rows(file, rows(out), name, key, lambda i: f"{_show(raw.iat[i])} must be {word} {limit}")
                 bad = bad | out
         for key, op, word in (("minLength", np.less, "at least"), ("maxLength", np.greater, "at most")):
             if key in cons:
                 limit = cons[key]
-                out = ok & op(raw.str.len(), limit)
-                report.add_rows(file, out, name, key, f"must be {word} {limit} characters long")
+                out = ok & op(distinct.str.len(), limit)
+                report.add_rows(file, rows(out), name, key, f"must be {word} {limit} characters long")
                 bad = bad | out
         if cons.get("unique"):
-            dup = ok & raw.duplicated(keep="first")
+            dup = rows(ok) & pd.Series(pd.Series(codes).duplicated(keep="first").to_numpy(), index=raw.index)
             report.add_rows(file, dup, name, "unique", lambda i: f"{_show(raw.iat[i])} appears more than once")
-        typed[name] = values.where(~bad) if kind != "boolean" else values.mask(bad)
-        invalid[name] = bad.to_numpy()
-    # Also say which cells failed, so that rules across fields do not report them a second time.
-    return pd.DataFrame(typed, index=table.index), invalid
+        typed[name] = _spread(values.where(~bad) if kind != "boolean" else values.mask(bad), codes, raw)
+        if bad.any():  # a column with no failed cell needs no mask (ten million of them at national scale)
+            invalid[name] = rows(bad).to_numpy()
+    # Also say which cells failed (only columns that have any), so that rules across fields do not report
+    # them a second time.
+    return pd.DataFrame(typed, index=table.index, copy=False), invalid
+
+
+def _spread(values: pd.Series, codes: np.ndarray, raw: pd.Series) -> pd.Series:
+    """Each row's typed value from the typed distinct values; text read as categories stays categories."""
+    if isinstance(raw.dtype, pd.CategoricalDtype) and values.dtype == raw.cat.categories.dtype:
+        # The distinct values are the categories (and a missing one last): a failed or empty one becomes missing.
+        # ``where`` keeps the categories as they are (checking three million record ids again costs seconds).
+        return raw.where(pd.Series(values.notna().to_numpy()[codes], index=raw.index))
+    return pd.Series(values.array.take(codes), index=raw.index)
 
 
 def check_primary_key(typed: pd.DataFrame, schema: dict, file: str, report: Report) -> None:
     key = schema.get("primaryKey")
     if not key or len(key) < 2 or not set(key) <= set(typed.columns):
         return  # single-field keys are checked as `unique`
-    dup = typed[key].notna().all(axis=1) & typed.duplicated(subset=key, keep="first")
+    dup = typed[key].notna().all(axis=1) & pd.Series(_repeated(typed[key]), index=typed.index)
     report.add_rows(file, dup, key[0], "primary-key",
                     lambda i: "duplicate key (" + ", ".join(f"{k}={typed[k].iat[i]}" for k in key) + ")")
+
+
+def _repeated(keys: pd.DataFrame) -> np.ndarray:
+    """Rows whose key repeats an earlier row's, as ``DataFrame.duplicated(keep="first")`` says, but by sorting.
+
+    A hash table of ten million distinct keys needs several times the memory of the keys themselves.
+    """
+    combined = np.zeros(len(keys), dtype=np.int64)
+    span = 1
+    for _, column in keys.items():
+        codes, uniques = pd.factorize(column)  # a missing value is -1: one more value, equal to itself
+        size = len(uniques) + 1
+        if span * size >= 2**62:
+            combined = np.unique(combined, return_inverse=True)[1].ravel()  # renumbered, before it overflows
+            span = int(combined.max(initial=0)) + 1
+        combined = combined * size + (codes + 1)
+        span *= size
+    order = np.argsort(combined, kind="stable")  # stable: the first of equal keys stays first
+    repeated = np.zeros(len(keys), dtype=bool)
+    ordered = combined[order]
+    repeated[order[1:][ordered[1:] == ordered[:-1]]] = True
+    return repeated
 
 
 def check_foreign_key(typed: pd.DataFrame, column: str, target: pd.Series, target_name: str,
@@ -230,7 +282,13 @@ def check_graduate_rules(g: pd.DataFrame, invalid: dict, programmes: pd.DataFram
                         "cannot be more than the months since graduation (months_after)")
     geo_of = programmes.set_index("programme_code")["geo"].dropna()
     geo_of = geo_of[~geo_of.index.duplicated()]
-    expected = g["programme_code"].map(geo_of)
-    wrong = expected.notna() & g["geo"].notna() & (expected != g["geo"])
-    report.add_rows(file, wrong, "geo", "geo-programme",
-                    lambda i: f"{_show(g['geo'].iat[i])} differs from the programme's geo {_show(expected.iat[i])}")
+    # Once per (programme, geo) pair seen, not per row: the columns may be categories of different lists.
+    pair = g.groupby(["programme_code", "geo"], observed=True, dropna=False, sort=False).ngroup().to_numpy()
+    first = np.zeros(pair.max(initial=-1) + 1, dtype=np.int64)
+    first[pair] = np.arange(len(pair))  # any row of a pair will do
+    geo = g["geo"].iloc[first].to_numpy(dtype=object, na_value=None)
+    expected = g["programme_code"].iloc[first].map(geo_of).to_numpy(dtype=object, na_value=None)
+    differs = np.array([e is not None and v is not None and e != v for e, v in zip(expected, geo)], dtype=bool)
+    report.add_rows(file, pd.Series(differs[pair], index=g.index), "geo", "geo-programme",
+                    lambda i: f"{_show(g['geo'].iat[i])} differs from the programme's geo "
+                              f"{_show(geo_of[g['programme_code'].iat[i]])}")

@@ -16,7 +16,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from ..errors import InputError, Problem, raise_if
 from ..schemas import AGGREGATED_RESOURCES, INPUT_RESOURCES, table_schema
@@ -32,7 +35,9 @@ from ..validate_counts import check_count_rules
 
 PACKAGE_FILE = "datapackage.json"
 
-#: Categorical columns of the graduates table, stored as pandas categories to keep memory low.
+#: Code columns of the graduates table, stored as pandas categories to keep memory low. The record identifier
+#: is stored as categories too (a graduate has a row per observation point), but unsorted: sorting millions
+#: of identifiers takes seconds and nothing needs them in order.
 _CATEGORIES = ("geo", "programme_code", "provider_code", "source", "contact", "sex", "lm_status",
                "employment_type", "work_regime", "nace_section", "job_related", "currency")
 
@@ -140,8 +145,13 @@ def _declared_schema_problems(resource: dict, file: str) -> list[Problem]:
                     f"field {d!r} is not in ontrack's {name} schema") for d in extra]
 
 
-def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
-    """Read a CSV or Parquet resource as text columns, ready for the schema checks."""
+def read_table(path: Path, file: str, fmt: str, categories: bool = False) -> pd.DataFrame:
+    """Read a CSV or Parquet resource as text columns, ready for the schema checks.
+
+    With ``categories``, a CSV file's columns come as pandas categories of
+    their text, read block by block: a national file of ten million rows
+    never sits in memory as text.
+    """
     if fmt == "parquet":
         try:
             # Arrow types keep integer columns with missing values as integers ('12', not '12.0').
@@ -156,7 +166,12 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
                                   "starts with a byte-order mark; save it as UTF-8 without BOM")])
     if not head:
         raise InputError([Problem(file, None, None, "empty-file", "the file is empty; a header row is required")])
-    _check_header_line(path, file)
+    names = _check_header_line(path, file)
+    frame = _read_csv_categories(path, names) if categories else None
+    if frame is not None:
+        if frame.empty:
+            raise InputError([Problem(file, None, None, "no-rows", "the file has a header but no rows")])
+        return frame
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
                             quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False)
@@ -172,8 +187,60 @@ def read_table(path: Path, file: str, fmt: str) -> pd.DataFrame:
     return frame
 
 
-def _check_header_line(path: Path, file: str) -> None:
-    """Duplicate column names, seen before pandas renames them to 'name.1'."""
+#: Bytes of CSV parsed at a time: bigger blocks read no faster and hold more memory (pyarrow reads ahead).
+_BLOCK_SIZE = 1 << 20
+
+
+def _read_csv_categories(path: Path, names: list[str]) -> pd.DataFrame | None:
+    """Every column as categories of its text, block by block; None when the file is not plain CSV.
+
+    pyarrow's reader is strict: a ragged row, a stray quote or bytes that are
+    not UTF-8 stop it, and pandas' reader then reads the file and says where
+    the problem is, as it always has. A header with an empty name is left to
+    pandas too, which calls it "Unnamed: n".
+    """
+    if not all(names):
+        return None
+    blocks: dict[str, list] = {name: [] for name in names}
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=_BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                 null_values=[]))
+        if reader.schema.names != names:
+            return None
+        for batch in reader:
+            for name, column in zip(names, batch.columns):
+                encoded = column.dictionary_encode()
+                indices = encoded.indices.to_numpy(zero_copy_only=False).astype(_code_type(len(encoded.dictionary)))
+                blocks[name].append((encoded.dictionary, indices))
+    except (pa.ArrowException, UnicodeDecodeError):  # the latter from a header that is not UTF-8
+        return None
+    return pd.DataFrame({name: _categorical(parts) for name, parts in blocks.items()}, copy=False)
+
+
+def _code_type(count: int) -> type:
+    """The smallest integer type that numbers ``count`` values (as pandas stores category codes)."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
+def _categorical(blocks: list[tuple[pa.Array, np.ndarray]]) -> pd.Categorical:
+    """One categorical column from blocks that each have their own dictionary."""
+    # Encoding the blocks' dictionaries together gives one dictionary and, per block, where its values went.
+    together = pa.chunked_array([dictionary for dictionary, _ in blocks], type=pa.string()).dictionary_encode()
+    categories = together.chunk(0).dictionary if together.num_chunks else pa.array([], type=pa.string())
+    code_type = _code_type(len(categories))
+    codes = [chunk.indices.to_numpy(zero_copy_only=False).astype(code_type)[indices]
+             for chunk, (_, indices) in zip(together.chunks, blocks)]
+    return pd.Categorical.from_codes(np.concatenate(codes) if codes else np.array([], dtype=code_type),
+                                     pd.Index(categories.to_pandas()))
+
+
+def _check_header_line(path: Path, file: str) -> list[str]:
+    """The column names; duplicates are refused here, before pandas renames them to 'name.1'."""
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         names = next(csv.reader(f), [])
     seen = set()
@@ -181,6 +248,7 @@ def _check_header_line(path: Path, file: str) -> None:
         if name in seen:
             raise InputError([Problem(file, 1, name, "duplicate-column", "column appears more than once")])
         seen.add(name)
+    return names
 
 
 def _line_of(message: str) -> int | None:
@@ -204,7 +272,7 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
         fmt = resource.get("format") or path.suffix.lstrip(".").lower()
         table_file = _relative(path, project)
         try:
-            raw[name] = (read_table(path, table_file, fmt), table_file)
+            raw[name] = (read_table(path, table_file, fmt, categories=name == "graduates"), table_file)
         except InputError as exc:
             problems += exc.problems
     raise_if(problems)
@@ -212,24 +280,27 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
     report = Report()
     typed: dict[str, pd.DataFrame] = {}
     invalid: dict[str, dict] = {}
+    files = {name: table_file for name, (_, table_file) in raw.items()}
     for name in names:
-        frame, table_file = raw[name]
+        # Each text table is let go once checked: at national scale it is a large part of the memory.
+        frame, table_file = raw.pop(name)
         schema = table_schema(name)
         if check_header(list(frame.columns), schema, table_file, report):
             typed[name], invalid[name] = check_fields(frame, schema, table_file, report)
+            del frame
             check_primary_key(typed[name], schema, table_file, report)
     if set(typed) == set(names):
         for name in names:
             for key in table_schema(name).get("foreignKeys", []):
                 target = key["reference"]["resource"]
                 check_foreign_key(typed[name], key["fields"], typed[target][key["reference"]["fields"]],
-                                  raw[target][1], raw[name][1], report)
+                                  files[target], files[name], report)
         if "graduates" in typed:
-            check_graduate_rules(typed["graduates"], invalid["graduates"], typed["programmes"], raw["graduates"][1],
+            check_graduate_rules(typed["graduates"], invalid["graduates"], typed["programmes"], files["graduates"],
                                  report)
         else:
             check_count_rules(typed["graduate_counts"], invalid["graduate_counts"], typed["programmes"],
-                              raw["graduate_counts"][1], report)
+                              files["graduate_counts"], report)
     if report:
         raise InputError(report.sorted(), uncounted=report.uncounted)
     common = {"name": str(descriptor.get("name", folder.name)), "title": str(descriptor.get("title", folder.name)),
@@ -242,15 +313,21 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
 
 def _compact(graduates: pd.DataFrame) -> pd.DataFrame:
     """Store codes as categories and numbers in small types: a national extract must fit in memory."""
-    out = graduates.copy()
+    small = {"record_id": graduates["record_id"].astype("category")} if "record_id" in graduates else {}
     for name in _CATEGORIES:
-        if name in out:
-            out[name] = out[name].astype("category")
+        if name in graduates:
+            small[name] = _sorted_categories(graduates[name])
     for name in ("cohort_year", "months_after", "months_employed"):
-        if name in out:
-            out[name] = out[name].astype("Int16")
-    if "earnings_month" in out:
-        out["earnings_month"] = out["earnings_month"].astype("float64")
-    if "in_education" in out:
-        out["in_education"] = out["in_education"].astype("boolean")
-    return out
+        if name in graduates:
+            small[name] = graduates[name].astype("Int16")
+    if "earnings_month" in graduates:
+        small["earnings_month"] = graduates["earnings_month"].astype("float64")
+    if "in_education" in graduates:
+        small["in_education"] = graduates["in_education"].astype("boolean")
+    return pd.DataFrame({name: small.get(name, column) for name, column in graduates.items()}, copy=False)
+
+
+def _sorted_categories(column: pd.Series) -> pd.Series:
+    """As categories, sorted and only those present, whether the column was read as text or as categories."""
+    as_category = column.astype("category").cat.remove_unused_categories()
+    return as_category.cat.reorder_categories(as_category.cat.categories.sort_values())
