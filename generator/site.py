@@ -157,7 +157,7 @@ class SiteBuilder:
 
     def country_name(self, geo: str) -> str:
         """The country's name in this language: a translated profile's title, else Babel's, else the profile's."""
-        translation = self.content.translated("countries", geo.lower(), self.lang.code)
+        translation = self.content.translated("countries", geo, self.lang.code)
         if translation is not None and translation.title:
             return translation.title
         babel_name = self.lang.territory("GR" if geo == "EL" else geo) if len(geo) == 2 else None
@@ -174,7 +174,7 @@ class SiteBuilder:
 
     def document(self, kind: str, doc) -> tuple:
         """(the document in this language, or the English one; whether it is translated)."""
-        key = doc.geo.lower() if kind == "countries" else doc.slug
+        key = doc.geo if kind == "countries" else doc.slug
         translation = self.content.translated(kind, key, self.lang.code)
         if self.lang.code == "en" or translation is not None:
             return translation or doc, True

@@ -122,7 +122,7 @@ def test_every_reference_geo_has_a_file():
 
 
 def test_no_stray_country_files():
-    # A translation (nl.nl.md, be-fr.fr.md) belongs to the profile named before its language.
+    # A translation (NL.nl.md, BE-FR.fr.md) belongs to the profile named before its language.
     stray = sorted(p.name for p in COUNTRIES_DIR.glob("*.md") if p.stem.split(".")[0] not in REFERENCE_BY_GEO)
     assert not stray, f"profiles with no reference entry: {stray}"
 

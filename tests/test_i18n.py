@@ -65,7 +65,8 @@ def test_a_language_without_a_catalogue_is_refused(tmp_path):
     (tmp_path / "content" / "site.toml").write_text('[site]\nlanguages = ["en", "xx"]\n', encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_config(tmp_path)
-    assert "site.languages" in str(err.value) and "no catalogue for 'xx'" in str(err.value)
+    message = "\n".join(err.value.lines())
+    assert "site.languages" in message and "no catalogue for 'xx'" in message
 
 
 class _Page(HTMLParser):

@@ -6,13 +6,14 @@
 small schema here, with every problem located by file, line and key.
 
 A translation sits beside its original with the language before the suffix:
-``content/pages/about.nl.md``, ``content/countries/be-fr.fr.md``. It holds the
+``content/pages/about.nl.md``, ``content/countries/BE-FR.fr.md``. It holds the
 translated text (front matter: ``title`` and ``summary``, both optional); the
 facts stay in the original.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -90,7 +91,7 @@ class Content:
     countries: tuple[CountryProfile, ...]
     guide: tuple[Document, ...]
     pages: dict[str, Document]
-    #: (kind, key, language) -> translated Document; key is the slug, or the lower-case geo of a country.
+    #: (kind, key, language) -> translated Document; key is the slug, or the geo code of a country.
     translations: dict[tuple[str, str, str], Document] = field(default_factory=dict)
 
     def translated(self, kind: str, key: str, language: str) -> Document | None:
@@ -295,7 +296,7 @@ def load_content(project: Path) -> Content:
                                           "name a translation like about.nl.md")])
                     doc = parse_document(text, file, needs_order=False, needs_title=False)
                     key = original if kind == "countries" else re.sub(r"^\d+-", "", original)
-                    translations[kind, key, language] = doc
+                    translations[kind, key, language] = dataclasses.replace(doc, slug=key)
                 elif kind == "countries":
                     countries.append(parse_country(text, file))
                 elif kind == "guide":
@@ -309,7 +310,7 @@ def load_content(project: Path) -> Content:
     for d in guide:
         if orders.count(d.order) > 1:
             problems.append(Problem(d.path, None, "order", "duplicate-order", f"another chapter also has order {d.order}"))
-    known = {("countries", c.geo.lower()) for c in countries} | {("guide", d.slug) for d in guide} | \
+    known = {("countries", c.geo) for c in countries} | {("guide", d.slug) for d in guide} | \
         {("pages", slug) for slug in pages}
     for (kind, key, _language), doc in translations.items():
         if (kind, key) not in known:
