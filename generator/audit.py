@@ -185,18 +185,22 @@ def record_ids_digest(record_ids: set[str] | None) -> str:
 
 
 def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | None = None,
-                 cache: BuildCache | None = None) -> list[Breach]:
+                 cache: BuildCache | None = None, progress=None) -> list[Breach]:
     """Every breach of the privacy rules in a built (or staged) site.
 
     With a ``cache``, a file whose bytes passed the same audit before (same rules,
     same record identifiers, same ontrack) is not read again: only files that
     pass are remembered, so a breach is reported on every build until it is gone.
+    ``progress(task, done, total)`` hears of each file read.
     """
     breaches: list[Breach] = []
     wanted = {r.encode() for r in record_ids or ()}
     ids = record_ids_digest(record_ids) if cache is not None else ""
     seen: set[bytes] = set()
-    for path, rel in _files(root):
+    files = list(_files(root))
+    for done, (path, rel) in enumerate(files, start=1):
+        if progress is not None:
+            progress("privacy audit", done, len(files))
         data = path.read_bytes()
         total_table = _is_total_table(root, path)
         key = cache_key("audit", data, path.suffix.lower(), total_table, options, ids, shutil.which("pdftotext")) \

@@ -213,8 +213,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     record_ids = inputs.package.record_ids()
 
     def check(staged: Path) -> None:
-        validate_packages(staged, packages, cache=cache)
-        breaches = audit_output(staged, inputs.config.disclosure, record_ids, cache=cache)
+        validate_packages(staged, packages, cache=cache, progress=progress)
+        breaches = audit_output(staged, inputs.config.disclosure, record_ids, cache=cache, progress=progress)
         if breaches:
             raise BuildError("the privacy audit failed; nothing was published:\n  "
                              + "\n  ".join(str(b) for b in breaches[:20]))
@@ -222,6 +222,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.timezone.utc).timestamp(),
                  check=check)
     clock.done("write, validate and audit")
+    cache.prune()
     charts = cache.hits["charts"] + cache.misses["charts"]
     return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report,
                         tuple(clock.timings), charts=charts, charts_rendered=cache.misses["charts"],

@@ -142,12 +142,14 @@ class BuildCache:
         self.folder = Path(folder) if folder is not None else None
         self.hits: Counter[str] = Counter()
         self.misses: Counter[str] = Counter()
+        self._used: dict[str, set[str]] = {}
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / f"{key}.pickle"
 
     def load(self, kind: str, key: str):
         """The stored value, or ``MISSING`` when there is none or it does not read back intact."""
+        self._used.setdefault(kind, set()).add(key)
         payload = read_checked(self._path(kind, key)) if self.folder is not None else None
         if payload is not None:
             try:
@@ -172,6 +174,19 @@ class BuildCache:
             value = compute()
             self.store(kind, key, value)
         return value
+
+    def prune(self) -> None:
+        """Delete the entries of each kind this build used that it did not use itself.
+
+        Called after a build succeeded: the cache then holds what the latest build
+        needs, instead of growing by a copy of the tables at every change of the data.
+        """
+        if self.folder is None:
+            return
+        for kind, used in self._used.items():
+            for path in (self.folder / kind).glob("*.pickle"):
+                if path.stem not in used:
+                    path.unlink(missing_ok=True)
 
     def note(self, kind: str, hits: int, misses: int) -> None:
         """Count hits and misses of a cache kept elsewhere (the chart SVGs, the guide PDF)."""

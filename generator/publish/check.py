@@ -40,10 +40,11 @@ def package_key(descriptor: Path) -> str | None:
 
 
 def validate_packages(root: Path, packages: list[PackageInfo], workers: int = 2,
-                      cache: BuildCache | None = None) -> None:
+                      cache: BuildCache | None = None, progress=None) -> None:
     """Run frictionless over every package in the staged output; raise naming the first invalid one.
 
-    A package whose bytes were found valid before (``cache``) is not checked again.
+    A package whose bytes were found valid before (``cache``) is not checked again;
+    ``progress(task, done, total)`` hears of each package checked.
     Packages are independent, so they are checked in parallel worker processes
     (spawned, not forked: the parent may hold threads from earlier stages).
     """
@@ -52,12 +53,21 @@ def validate_packages(root: Path, packages: list[PackageInfo], workers: int = 2,
     unchecked = [info for info in packages
                  if keys[info.name] is None or cache.load("validation", keys[info.name]) is MISSING]
     descriptors = [str(root / info.descriptor_path) for info in unchecked]
+    results = []
+
+    def checked(rows: list[tuple]) -> None:
+        results.append(rows)
+        if progress is not None:
+            progress("validate packages", len(results), len(descriptors))
+
     if workers > 1 and len(descriptors) > 1:
         with ProcessPoolExecutor(min(workers, len(descriptors)),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_problems, descriptors))
+            for rows in pool.map(_problems, descriptors):
+                checked(rows)
     else:
-        results = [_problems(d) for d in descriptors]
+        for descriptor in descriptors:
+            checked(_problems(descriptor))
     for info, rows in zip(unchecked, results):
         if rows:
             detail = "; ".join(f"row {r[0]} {r[1]}: {r[2]} {r[3]}" for r in rows)
