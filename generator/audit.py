@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cache import MISSING, BuildCache, cache_key
+from .cache import BuildCache, cache_key
 from .config import DisclosureOptions
 from .disclosure import FLAG_SUPPRESSED, RELATIONS, round_count
 from .indicators import LEVELS
@@ -189,13 +189,20 @@ def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | 
     """Every breach of the privacy rules in a built (or staged) site.
 
     With a ``cache``, a file whose bytes passed the same audit before (same rules,
-    same record identifiers, same ontrack) is not read again: only files that
+    same record identifiers, same ontrack) is not checked again: only files that
     pass are remembered, so a breach is reported on every build until it is gone.
     ``progress(task, done, total)`` hears of each file read.
     """
     breaches: list[Breach] = []
     wanted = {r.encode() for r in record_ids or ()}
-    ids = record_ids_digest(record_ids) if cache is not None else ""
+    # One cache entry per audit setting: the digests of the files that passed it. One read and one
+    # write a build, rather than one each per file (a site has thousands).
+    passed: set[str] = set()
+    if cache is not None:
+        ledger_key = cache_key("audit", options, record_ids_digest(record_ids), shutil.which("pdftotext"))
+        found = cache.load("audit", ledger_key)
+        passed = found if isinstance(found, set) else set()
+    now_passing: set[str] = set()
     seen: set[bytes] = set()
     files = list(_files(root))
     for done, (path, rel) in enumerate(files, start=1):
@@ -203,12 +210,14 @@ def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | 
             progress("privacy audit", done, len(files))
         data = path.read_bytes()
         total_table = _is_total_table(root, path)
-        key = cache_key("audit", data, path.suffix.lower(), total_table, options, ids, shutil.which("pdftotext")) \
-            if cache is not None else ""
-        if cache is not None and cache.load("audit", key) is not MISSING:
+        digest = cache_key(data, path.suffix.lower(), total_table)
+        if digest in passed:
+            now_passing.add(digest)
             continue
         found = audit_file(path, rel, data, options, wanted, total_table, seen)
-        if cache is not None and not found:
-            cache.store("audit", key, True)
+        if not found:
+            now_passing.add(digest)
         breaches += found
+    if cache is not None and now_passing != passed:
+        cache.store("audit", ledger_key, now_passing)
     return breaches

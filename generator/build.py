@@ -174,6 +174,12 @@ def release_datetime(config: Config, safe: SafeTable) -> dt.datetime:
     return dt.datetime(max(safe.cohorts) + 2, 1, 1)
 
 
+def indexed(pages: dict[str, bytes], cache: BuildCache) -> dict[str, bytes]:
+    """The search index of these pages; from ``cache`` when the same pages were indexed before."""
+    key = cache_key("search-index", sorted(pages.items()))
+    return cache.get_or_compute("search-index", key, lambda: search_index(pages))
+
+
 def build(project: Path, output: Path | None = None, data: Path | None = None, *,
           on_stage: Callable[[str, float], None] | None = None, progress: Progress | None = None,
           chart_workers: int | None = None, use_cache: bool = True) -> BuildSummary:
@@ -205,7 +211,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
         clock.done("site model and chart data")
         pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts" if use_cache else None,
                             clock=clock, cache=cache, progress=progress, chart_workers=chart_workers)
-    pages.update(search_index({path: content for path, content in pages.items() if path.endswith(".html")}))
+    pages.update(indexed({path: content for path, content in pages.items() if path.endswith(".html")}, cache))
     clock.done("search index")
     files = OutputFiles()
     files.update(data_files)

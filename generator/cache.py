@@ -37,7 +37,7 @@ from pathlib import Path
 CACHE_FORMAT = b"ontrack-cache 1\n"
 #: Libraries whose behaviour shapes the cached values (tables, CSV text, validation verdicts).
 LIBRARIES = ("pandas", "numpy", "pyarrow", "frictionless", "openpyxl", "rdflib", "markdown", "nh3", "babel",
-             "jinja2", "pyyaml", "pycountry", "altair", "vl-convert-python")
+             "jinja2", "pyyaml", "pycountry", "altair", "vl-convert-python", "pagefind", "pagefind_bin")
 _PACKAGE_ROOT = Path(__file__).resolve().parent
 #: Files of the package that shape what a build makes: code, schemas, code lists, message catalogues.
 SOURCE_SUFFIXES = {".py", ".json", ".csv", ".po", ".mo", ".toml"}
