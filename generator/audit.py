@@ -170,7 +170,7 @@ def audit_file(path: Path, rel: str, data: bytes, options: DisclosureOptions, wa
     if wanted:
         for name, text in _file_texts(path, rel, data):
             breaches += _record_ids_in(name, text, wanted, seen)
-    if path.suffix == ".csv":
+    if path.suffix == ".csv" and data.strip():  # an empty CSV (a programme with no figures) has no cells
         cells = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
         if "suppression_reason" in cells.columns:
             breaches += check_cells(cells, rel, options)
