@@ -15,6 +15,7 @@ not what the code meant to write:
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .cache import BuildCache, cache_key
 from .config import DisclosureOptions
 from .disclosure import FLAG_SUPPRESSED, RELATIONS, round_count
 from .indicators import LEVELS
@@ -46,24 +48,34 @@ class Breach:
         return f"{where}: {self.rule}: {self.message}"
 
 
+def _file_texts(path: Path, rel: str, data: bytes):
+    """(name, bytes) of the text a reader could see in one file: itself, a ZIP's members or a PDF's text."""
+    if path.suffix == ".pdf":
+        text = pdf_text(path)
+        if text is not None:
+            yield rel, text
+    elif path.suffix == ".zip":
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                yield f"{rel}!{name}", archive.read(name)
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        yield rel, data
+
+
+def _files(root: Path):
+    """(path, relative path) of every file in the output, sorted."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            yield path, path.relative_to(root).as_posix()
+
+
 def _texts(root: Path):
     """(relative path, bytes) of every file whose text a reader could see."""
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(root).as_posix()
-        if path.suffix == ".pdf":
-            text = pdf_text(path)
-            if text is not None:
-                yield rel, text
-        elif path.suffix == ".zip":
-            import zipfile
-
-            with zipfile.ZipFile(path) as archive:
-                for name in archive.namelist():
-                    yield f"{rel}!{name}", archive.read(name)
-        elif path.suffix.lower() in TEXT_SUFFIXES:
-            yield rel, path.read_bytes()
+    for path, rel in _files(root):
+        yield from _file_texts(path, rel, path.read_bytes())
 
 
 def pdf_text(path: Path) -> bytes | None:
@@ -79,17 +91,17 @@ def find_record_ids(root: Path, record_ids: set[str]) -> list[Breach]:
     wanted = {r.encode() for r in record_ids}
     breaches, seen = [], set()
     for rel, data in _texts(root):
-        digest = hashlib.sha1(data).digest()
-        if digest in seen:  # a ZIP member identical to a file already read
-            continue
-        seen.add(digest)
-        for token in sorted(set(_TOKEN.findall(data)) & wanted):
-            breaches.append(Breach(rel, None, "record-id", f"record identifier {token.decode()!r} is published"))
+        breaches += _record_ids_in(rel, data, wanted, seen)
     return breaches
 
 
-def _read_cells(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+def _record_ids_in(rel: str, data: bytes, wanted: set[bytes], seen: set[bytes]) -> list[Breach]:
+    digest = hashlib.sha1(data).digest()
+    if digest in seen:  # a ZIP member identical to a file already read
+        return []
+    seen.add(digest)
+    return [Breach(rel, None, "record-id", f"record identifier {token.decode()!r} is published")
+            for token in sorted(set(_TOKEN.findall(data)) & wanted)]
 
 
 def _rows(frame: pd.DataFrame, mask, file: str, rule: str, message: str) -> list[Breach]:
@@ -145,18 +157,67 @@ def check_subtraction(cells: pd.DataFrame, file: str) -> list[Breach]:
     return breaches
 
 
-def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | None = None) -> list[Breach]:
-    """Every breach of the privacy rules in a built (or staged) site."""
+def _is_total_table(root: Path, path: Path) -> bool:
+    # Country packages and page downloads are subsets of the whole-site tables, checked once there.
+    return path.parent == root / "data" and path.name in CELL_TABLES
+
+
+def audit_file(path: Path, rel: str, data: bytes, options: DisclosureOptions, wanted: set[bytes],
+               total_table: bool, seen: set[bytes] | None = None) -> list[Breach]:
+    """Every breach of the privacy rules in one file of a built site."""
+    seen = set() if seen is None else seen
     breaches: list[Breach] = []
-    if record_ids:
-        breaches += find_record_ids(root, record_ids)
-    for path in sorted(root.rglob("*.csv")):
-        rel = path.relative_to(root).as_posix()
-        cells = _read_cells(path)
-        if "suppression_reason" not in cells.columns:
+    if wanted:
+        for name, text in _file_texts(path, rel, data):
+            breaches += _record_ids_in(name, text, wanted, seen)
+    if path.suffix == ".csv" and data.strip():  # an empty CSV (a programme with no figures) has no cells
+        cells = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
+        if "suppression_reason" in cells.columns:
+            breaches += check_cells(cells, rel, options)
+            if total_table:
+                breaches += check_subtraction(cells, rel)
+    return breaches
+
+
+def record_ids_digest(record_ids: set[str] | None) -> str:
+    """A digest of the set of record identifiers, for the audit cache's keys."""
+    return hashlib.sha256("\n".join(sorted(record_ids or ())).encode()).hexdigest()
+
+
+def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | None = None,
+                 cache: BuildCache | None = None, progress=None) -> list[Breach]:
+    """Every breach of the privacy rules in a built (or staged) site.
+
+    With a ``cache``, a file whose bytes passed the same audit before (same rules,
+    same record identifiers, same ontrack) is not checked again: only files that
+    pass are remembered, so a breach is reported on every build until it is gone.
+    ``progress(task, done, total)`` hears of each file read.
+    """
+    breaches: list[Breach] = []
+    wanted = {r.encode() for r in record_ids or ()}
+    # One cache entry per audit setting: the digests of the files that passed it. One read and one
+    # write a build, rather than one each per file (a site has thousands).
+    passed: set[str] = set()
+    if cache is not None:
+        ledger_key = cache_key("audit", options, record_ids_digest(record_ids), shutil.which("pdftotext"))
+        found = cache.load("audit", ledger_key)
+        passed = found if isinstance(found, set) else set()
+    now_passing: set[str] = set()
+    seen: set[bytes] = set()
+    files = list(_files(root))
+    for done, (path, rel) in enumerate(files, start=1):
+        if progress is not None:
+            progress("privacy audit", done, len(files))
+        data = path.read_bytes()
+        total_table = _is_total_table(root, path)
+        digest = cache_key(data, path.suffix.lower(), total_table)
+        if digest in passed:
+            now_passing.add(digest)
             continue
-        breaches += check_cells(cells, rel, options)
-        # Country packages and page downloads are subsets of the whole-site tables, checked here once.
-        if path.parent == root / "data" and path.name in CELL_TABLES:
-            breaches += check_subtraction(cells, rel)
+        found = audit_file(path, rel, data, options, wanted, total_table, seen)
+        if not found:
+            now_passing.add(digest)
+        breaches += found
+    if cache is not None and now_passing != passed:
+        cache.store("audit", ledger_key, now_passing)
     return breaches

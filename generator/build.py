@@ -8,14 +8,17 @@ shows the size and checksum of every file it links to.)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .audit import audit_output
+from .cache import BuildCache, active, cache_key
 from .config import Config, load_config
 from .counts import cells_from_counts
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
@@ -32,8 +35,11 @@ from .search import search_index
 from .writer import OutputFiles, write_output
 
 
-#: Rendered chart SVGs by content hash, beside the project (never inside the output).
+#: The build cache (chart SVGs, tables, verdicts by content hash), beside the project (never inside the output).
 CACHE_FOLDER = ".ontrack-cache"
+
+#: How a build reports progress: ``progress(task, done, total)`` as items of a long stage finish.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -53,19 +59,26 @@ class BuildSummary:
     packages: int
     report: DisclosureReport
     timings: tuple[tuple[str, float], ...]
+    charts: int = 0                 # charts on the pages
+    charts_rendered: int = 0        # of which drawn by vl-convert in this build (the rest came from the cache)
+    cache_hits: dict[str, int] = field(default_factory=dict)     # by kind of cached result
+    cache_misses: dict[str, int] = field(default_factory=dict)
 
 
 class StageClock:
-    """Wall-clock seconds of each stage, for the summary and the benchmark."""
+    """Wall-clock seconds of each stage, for the summary and the benchmark; ``on_stage`` hears of each as it ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_stage: Callable[[str, float], None] | None = None) -> None:
         self.timings: list[tuple[str, float]] = []
         self._last = time.perf_counter()
+        self._on_stage = on_stage
 
     def done(self, stage: str) -> None:
         now = time.perf_counter()
         self.timings.append((stage, now - self._last))
         self._last = now
+        if self._on_stage is not None:
+            self._on_stage(stage, self.timings[-1][1])
 
 
 def load_inputs(project: Path, data: Path | None = None) -> Inputs:
@@ -107,13 +120,44 @@ def audit(site: Path, project: Path, data: Path | None = None) -> list:
     return audit_output(site, config.disclosure, record_ids)
 
 
-def disclose(inputs: Inputs) -> tuple[SafeTable, DisclosureReport]:
+def disclose(inputs: Inputs, cache: BuildCache | None = None) -> tuple[SafeTable, DisclosureReport]:
+    """The indicator cells after disclosure control; from ``cache`` when the same input was tabulated before."""
     package, pooled_cohorts = inputs.package, inputs.config.indicators.pooled_cohorts
-    if package.aggregated:  # counted upstream: the counts are laid out as the same cells
-        cells = cells_from_counts(package.graduate_counts, pooled_cohorts)
-    else:
-        cells = compute_indicators(package.graduates, package.programmes, pooled_cohorts)
-    return apply_disclosure(cells, inputs.config.disclosure)
+
+    def tabulate() -> tuple[SafeTable, DisclosureReport]:
+        if package.aggregated:  # counted upstream: the counts are laid out as the same cells
+            cells = cells_from_counts(package.graduate_counts, pooled_cohorts)
+        else:
+            cells = compute_indicators(package.graduates, package.programmes, pooled_cohorts)
+        return apply_disclosure(cells, inputs.config.disclosure)
+
+    if cache is None:
+        return tabulate()
+    records = package.graduate_counts if package.aggregated else package.graduates
+    key = cache_key("disclose", package.aggregated, records, package.programmes, inputs.config.indicators,
+                    inputs.config.disclosure)
+    return cache.get_or_compute("disclosure", key, tabulate)
+
+
+def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildCache):
+    """The data packages and the open-data extras, as files; from ``cache`` when their tables are unchanged."""
+    programmes, providers = inputs.package.programmes, inputs.package.providers
+    tables = {**indicator_tables(safe),
+              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark)),
+              **context_tables(inputs.content.countries, inputs.benchmark)}
+    geos = sorted(set(programmes["geo"]))
+    profiled = sorted(c.geo for c in inputs.content.countries)
+
+    def make():
+        data_files, packages = all_packages(list(tables.values()), geos, inputs.config, release)
+        extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
+                           cache_dir=cache.folder / "workbooks" if cache.folder else None)
+        data_files.update(extras.files)
+        return data_files, packages, extras
+
+    key = cache_key("publish", [(t.name, t.title, json.dumps(t.schema, sort_keys=True), t.frame)
+                                for t in tables.values()], geos, profiled, inputs.config, release)
+    return cache.get_or_compute("publish", key, make)
 
 
 def release_datetime(config: Config, safe: SafeTable) -> dt.datetime:
@@ -130,33 +174,44 @@ def release_datetime(config: Config, safe: SafeTable) -> dt.datetime:
     return dt.datetime(max(safe.cohorts) + 2, 1, 1)
 
 
-def build(project: Path, output: Path | None = None, data: Path | None = None) -> BuildSummary:
-    """Build the whole site and its open data into ``output`` (default ``project/output``)."""
+def indexed(pages: dict[str, bytes], cache: BuildCache) -> dict[str, bytes]:
+    """The search index of these pages; from ``cache`` when the same pages were indexed before."""
+    key = cache_key("search-index", sorted(pages.items()))
+    return cache.get_or_compute("search-index", key, lambda: search_index(pages))
+
+
+def build(project: Path, output: Path | None = None, data: Path | None = None, *,
+          on_stage: Callable[[str, float], None] | None = None, progress: Progress | None = None,
+          chart_workers: int | None = None, use_cache: bool = True) -> BuildSummary:
+    """Build the whole site and its open data into ``output`` (default ``project/output``).
+
+    ``on_stage(stage, seconds)`` hears of each stage as it ends and ``progress(task,
+    done, total)`` of the items of long ones; ``chart_workers`` fixes the number of
+    chart-rendering processes (default: chosen from the cores and the work);
+    ``use_cache=False`` computes everything again (and leaves the cache as it was).
+    """
     from .render import render_site
     from .site import build_site
 
-    clock = StageClock()
+    clock = StageClock(on_stage)
     project = project.resolve()
     output = (output or project / "output").absolute()
+    cache = BuildCache(project / CACHE_FOLDER if use_cache else None)
     inputs = load_inputs(project, data)
     clock.done("load and validate")
-    safe, report = disclose(inputs)
+    safe, report = disclose(inputs, cache)
     clock.done("aggregate and disclose")
     release = release_datetime(inputs.config, safe)
-    programmes, providers = inputs.package.programmes, inputs.package.providers
-    tables = {**indicator_tables(safe),
-              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark)),
-              **context_tables(inputs.content.countries, inputs.benchmark)}
-    data_files, packages = all_packages(list(tables.values()), sorted(set(programmes["geo"])), inputs.config, release)
-    extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
-                       cache_dir=project / CACHE_FOLDER / "workbooks")
-    data_files.update(extras.files)
+    data_files, packages, extras = publish(inputs, safe, release, cache)
     clock.done("publish packages")
-    site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
-                      release, report, inputs.package.offered_by(), extras)
-    clock.done("site model and chart data")
-    pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts", clock=clock)
-    pages.update(search_index({path: content for path, content in pages.items() if path.endswith(".html")}))
+    programmes, providers = inputs.package.programmes, inputs.package.providers
+    with active(cache):  # chart designs and Markdown texts are kept too
+        site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
+                          release, report, inputs.package.offered_by(), extras)
+        clock.done("site model and chart data")
+        pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts" if use_cache else None,
+                            clock=clock, cache=cache, progress=progress, chart_workers=chart_workers)
+    pages.update(indexed({path: content for path, content in pages.items() if path.endswith(".html")}, cache))
     clock.done("search index")
     files = OutputFiles()
     files.update(data_files)
@@ -164,8 +219,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
     record_ids = inputs.package.record_ids()
 
     def check(staged: Path) -> None:
-        validate_packages(staged, packages)
-        breaches = audit_output(staged, inputs.config.disclosure, record_ids)
+        validate_packages(staged, packages, cache=cache, progress=progress)
+        breaches = audit_output(staged, inputs.config.disclosure, record_ids, cache=cache, progress=progress)
         if breaches:
             raise BuildError("the privacy audit failed; nothing was published:\n  "
                              + "\n  ".join(str(b) for b in breaches[:20]))
@@ -173,5 +228,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None) -
     write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.timezone.utc).timestamp(),
                  check=check)
     clock.done("write, validate and audit")
+    cache.prune()
+    charts = cache.hits["charts"] + cache.misses["charts"]
     return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report,
-                        tuple(clock.timings))
+                        tuple(clock.timings), charts=charts, charts_rendered=cache.misses["charts"],
+                        cache_hits=dict(cache.hits), cache_misses=dict(cache.misses))

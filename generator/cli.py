@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -70,33 +71,94 @@ def check(project: Path, data: Path | None) -> None:
     click.echo("No problems found.")
 
 
+class _Progress:
+    """What a build reports as it goes: a line as each stage ends, and the items of long stages.
+
+    On a terminal the items show as a progress bar; in a log (stdout not a
+    terminal, or $CI set) as a plain line at each quarter of the work.
+    """
+
+    def __init__(self, terminal: bool):
+        self.terminal = terminal
+        self._task: str | None = None
+        self._bar = None
+        self._shown = 0
+
+    def stage(self, name: str, seconds: float) -> None:
+        self._close()
+        click.echo(f"  {name:<28} {seconds:6.1f} s")
+
+    def items(self, task: str, done: int, total: int) -> None:
+        if task != self._task:
+            self._close()
+            self._task, self._shown = task, 0
+            if self.terminal:
+                self._bar = click.progressbar(length=total, label=f"  {task}", show_pos=True)
+                self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.update(done - self._shown)
+            self._shown = done
+        elif done == total or done >= self._shown + max(1, total // 4):
+            click.echo(f"  {task}: {done}/{total}")
+            self._shown = done
+        if done >= total:
+            self._close()
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+        self._task = None
+
+
+def _summary(summary, seconds: float) -> list[str]:
+    """The closing lines of ``ontrack build``: what was made, what came from the cache, how long it took."""
+    hits, misses = summary.cache_hits, summary.cache_misses
+    kinds = sorted(set(hits) | set(misses))
+    cache = ", ".join(f"{kind} {hits.get(kind, 0)}/{hits.get(kind, 0) + misses.get(kind, 0)}" for kind in kinds)
+    return [f"Built {summary.pages} pages, {summary.charts} charts ({summary.charts_rendered} drawn, "
+            f"{summary.charts - summary.charts_rendered} from the cache), {summary.packages} data packages, "
+            f"{summary.files} files into {summary.output} in {seconds:.1f} s.",
+            f"Cache hits: {sum(hits.values())} of {sum(hits.values()) + sum(misses.values())}"
+            + (f" ({cache})." if cache else ".")]
+
+
 @main.command()
 @PROJECT
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to build into (default: PROJECT/output). It is replaced as a whole, atomically.")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Input data package folder (default: [data] package in content/site.toml).")
-def build(project: Path, output: Path | None, data: Path | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that draw the charts (default: one per core, fewer for a few charts; "
+                   "or $ONTRACK_CHART_WORKERS). 1 draws them in the build's own process.")
+@click.option("--no-cache", is_flag=True,
+              help="Compute everything again instead of reusing results kept in PROJECT/.ontrack-cache.")
+def build(project: Path, output: Path | None, data: Path | None, workers: int | None, no_cache: bool) -> None:
     """Build the website and the open data packages.
 
     Nothing in the output folder changes unless the whole build succeeds.
+    Results of slow steps are kept in PROJECT/.ontrack-cache by the hash of
+    their inputs, so a rebuild only redoes what changed; delete the folder to
+    start afresh.
 
     \b
     Example:
         ontrack build
         ontrack build my-site --output /srv/www/tracking
+        ontrack build --workers 1 --no-cache
     """
     from .build import build as run_build
 
     started = time.perf_counter()
+    progress = _Progress(sys.stdout.isatty() and not os.environ.get("CI"))
     try:
-        summary = run_build(project, output, data)
+        summary = run_build(project, output, data, on_stage=progress.stage, progress=progress.items,
+                            chart_workers=workers, use_cache=not no_cache)
     except OntrackError as exc:
         _fail(exc)
-    for stage, seconds in summary.timings:
-        click.echo(f"  {stage:<28} {seconds:6.1f} s")
-    click.echo(f"Built {summary.pages} pages, {summary.packages} data packages, {summary.files} files "
-               f"into {summary.output} in {time.perf_counter() - started:.1f} s.")
+    for line in _summary(summary, time.perf_counter() - started):
+        click.echo(line)
 
 
 @main.command()

@@ -56,7 +56,6 @@ class FigureIndex:
         self.safe = safe
         cells = safe.cells
         scale = np.where(cells["kind"].to_numpy() == "rate", 100.0, 1.0)
-        self._rows: dict[tuple, tuple] = {}
         columns = [cells[k].to_numpy() for k in self.KEY]
         value = cells["value"].to_numpy(dtype="float64") * scale
         low = cells["ci_low"].to_numpy(dtype="float64") * 100
@@ -65,9 +64,8 @@ class FigureIndex:
         kinds = cells["kind"].to_numpy()
         currency = cells["currency"].to_numpy()
         reason = cells["suppression_reason"].to_numpy()
-        for i in range(len(cells)):
-            key = tuple(col[i] for col in columns)
-            self._rows[key] = (value[i], low[i], high[i], base[i], kinds[i], currency[i], reason[i])
+        # zip walks the columns in C: a loop indexing each column row by row took 1-2 s for 150,000 cells.
+        self._rows: dict[tuple, tuple] = dict(zip(zip(*columns), zip(value, low, high, base, kinds, currency, reason)))
 
     def get(self, indicator: str, *, level: str, cohort: str, months: int, geo: str = "", field: str = "",
             programme: str = "", provider: str = "", lang: Language = ENGLISH) -> Figure:

@@ -21,6 +21,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
+from .cache import read_checked, write_checked
 from .config import SiteOptions
 from .inputs.content import Document
 from .prose import headings, markdown_to_html
@@ -121,22 +122,22 @@ def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteO
     WeasyPrint takes about ten seconds, and the guide rarely changes between builds.
     """
     import hashlib
+    import importlib.metadata
 
     roots = template_roots(env.loader)
     html = guide_html(chapters, env, site, release, figures)
     digest = hashlib.sha256(html.encode("utf-8"))
+    digest.update(importlib.metadata.version("weasyprint").encode())  # a new WeasyPrint lays out anew
     for root in roots:
         for css in sorted((root / "pdf").glob("*.css")):
             digest.update(css.read_bytes())
     cached = cache_dir / f"guide-{digest.hexdigest()}.pdf" if cache_dir is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
+    found = read_checked(cached) if cached is not None else None
+    if found is not None:
+        return found
     pdf = _write_pdf(html, roots)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".tmp")
-        partial.write_bytes(pdf)
-        partial.replace(cached)
+        write_checked(cached, pdf)  # atomic, with a checksum: a damaged entry is made again
     return pdf
 
 

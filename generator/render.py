@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -97,20 +98,27 @@ def _sitemap(site: Site) -> bytes:
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + "\n".join(urls) + "\n</urlset>\n").encode()
 
 
-def _render_charts(site: Site, cache_dir: Path | None) -> dict[int, str]:
+def _render_charts(site: Site, cache_dir: Path | None, cache=None, progress=None, workers=None) -> dict[int, str]:
     charts = [chart for page in site.pages for chart in page.charts]
-    # One vl-convert process already keeps about 1.1 cores busy, so on a 2-core machine a second worker
-    # does not pay; larger machines get one worker per two cores.
-    workers = max(1, (os.cpu_count() or 2) // 2)
-    svgs = chart_render.render_svgs(charts, cache_dir=cache_dir, workers=workers)
+    tally = Counter()
+    svgs = chart_render.render_svgs(charts, cache_dir=cache_dir, workers=workers, tally=tally,
+                                    progress=(lambda done, total: progress("render charts", done, total))
+                                    if progress else None)
+    if cache is not None:
+        cache.note("charts", tally["cached"], tally["rendered"])
     return {id(chart): svg for chart, svg in zip(charts, svgs)}
 
 
-def render_site(site: Site, project: Path | None, cache_dir: Path | None = None, clock=None) -> dict[str, bytes]:
-    """Every page and asset of the site as bytes, by output path."""
+def render_site(site: Site, project: Path | None, cache_dir: Path | None = None, clock=None, cache=None,
+                progress=None, chart_workers: int | None = None) -> dict[str, bytes]:
+    """Every page and asset of the site as bytes, by output path.
+
+    ``cache`` (a ``BuildCache``) counts the charts drawn and found in ``cache_dir``;
+    ``progress`` and ``chart_workers`` are as for ``build.build``.
+    """
     envs = {lang.code: template_environment(project, lang) for lang in site.languages}
     env = envs[site.languages[0].code]
-    svgs = _render_charts(site, cache_dir)
+    svgs = _render_charts(site, cache_dir, cache, progress, chart_workers)
     if clock:
         clock.done("render charts")
     files = _asset_files(env)

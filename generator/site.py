@@ -298,12 +298,14 @@ class SiteBuilder:
     def _programme_csv(self, code: str) -> bytes:
         """The programme's published figures (all indicators, cohorts and points) as CSV."""
         if self.shared.by_programme is None:
+            # Formatted once for every programme, then split: formatting each programme's rows on its
+            # own cost 50 ms a programme. The published order sorts by programme first, so each
+            # programme's rows keep the order they would have had alone.
             cells = self.safe.cells
-            at_level = cells[cells["level"] == "programme"]
-            self.shared.by_programme = {k: v for k, v in at_level.groupby("programme_code", sort=False)}
+            published = published_frame(cells[cells["level"] == "programme"])
+            self.shared.by_programme = {k: v for k, v in published.groupby("programme_code", sort=False, observed=True)}
         rows = self.shared.by_programme.get(code)
-        table = published_frame(rows) if rows is not None else pd.DataFrame()
-        return csv_bytes(table)
+        return csv_bytes(rows if rows is not None else pd.DataFrame())
 
     def compare_data_path(self) -> str:
         return f"assets/programmes-data-{self.lang.code}.js"

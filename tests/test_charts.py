@@ -379,3 +379,21 @@ def test_every_chart_message_is_a_literal_the_extractor_finds():
     assert {"not published", "Working only", "Pilot", "Share of graduates", "{level} interval"} <= messages
     # lang.gettext(row["status"]) would have put the field name "status" in the catalogue.
     assert not [message for message in messages if message.isidentifier() and message.islower()]
+
+
+def test_the_worker_count_follows_the_cores_the_work_and_the_setting(monkeypatch):
+    monkeypatch.delenv(rendering.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(rendering.os, "cpu_count", lambda: 4)
+    assert rendering.worker_count(5) == 1                      # a handful: no pool
+    assert rendering.worker_count(1000) == 4                   # one per core
+    assert rendering.worker_count(1000, requested=1) == 1
+    monkeypatch.setenv(rendering.WORKERS_ENV, "1")
+    assert rendering.worker_count(1000) == 1
+
+
+def test_batches_keep_the_order_and_give_each_worker_several():
+    items = list(range(45))
+    for workers in (1, 2, 3):
+        batches = rendering._batches(items, workers)
+        assert [i for batch in batches for i in batch] == items
+        assert len(batches) >= (2 * workers if workers > 1 else 1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import vl_convert
+
+from ..cache import cache_key, read_checked, write_checked
 
 #: The only name the bundle leaves on ``window``; ``templates/assets/charts.js`` calls it.
 GLOBAL_NAME = "ontrackVegaEmbed"
@@ -29,16 +30,15 @@ def _bundle() -> str:
 def vega_bundle(cache_dir: Path | None = None) -> str:
     """The bundle as one classic script exposing only ``window.ontrackVegaEmbed`` (about 900 KB, 300 KB gzip).
 
-    Making it takes vl-convert 2-3 s; with ``cache_dir`` it is kept there per vl-convert version.
+    Making it takes vl-convert 2-3 s; with ``cache_dir`` it is kept there per vl-convert and ontrack version.
     """
     if cache_dir is None:
         return _bundle()
-    path = Path(cache_dir) / f"vega-bundle-{vl_convert.__version__}.js"
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
+    # Keyed by ontrack's code too (GLOBAL_NAME, the wrapper above), and checksummed: a damaged entry is made again.
+    path = Path(cache_dir) / f"vega-bundle-{vl_convert.__version__}-{cache_key('vega-bundle')[:16]}.js"
+    cached = read_checked(path)
+    if cached is not None:
+        return cached.decode("utf-8")
     code = _bundle()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(code, encoding="utf-8")
-    os.replace(partial, path)
+    write_checked(path, code.encode("utf-8"))
     return code

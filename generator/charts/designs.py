@@ -1,7 +1,8 @@
 """The chart designs: each drawn once with Altair and kept as a Vega-Lite dict.
 
 Building an Altair chart costs 10-15 ms and copying its dict about 0.3 ms, so a
-design is made once per process (``functools.cache``) and each page only puts its
+design is made once (``design_cache.design``: per process, and kept in the build
+cache) and each page only puts its
 rows into ``data.values`` (see ``builders.py``). Everything a page changes is in
 the data; the designs derive labels from it with Vega expressions, so the inline
 data stays exactly the rows the page gives.
@@ -25,9 +26,9 @@ import json
 import string
 import textwrap
 from collections.abc import Callable
-from functools import cache
 
 from ..i18n import Language
+from .design_cache import design
 from .model import (BLUE, DESTINATION_COLOURS, DESTINATIONS, INK, MUTED, NOT_PUBLISHED, SKY_BLUE, STATUS_COLOURS,
                     STATUSES, VERMILLION, format_locale, interval_title, percent_affixes)
 
@@ -226,7 +227,7 @@ def _shared(chart, transforms):
     return chart
 
 
-@cache
+@design
 def destinations(lang: Language) -> dict:
     """Stacked bars of the five destinations, one per observation point, each named above its bar.
 
@@ -302,7 +303,7 @@ def destinations(lang: Language) -> dict:
     return _spec(_themed(chart), lang)
 
 
-@cache
+@design
 def cohorts(years: int, lang: Language) -> dict:
     """Employment rate by cohort: a point with its 95% interval, its figure above, the base under each year.
 
@@ -365,7 +366,7 @@ def cohorts(years: int, lang: Language) -> dict:
     return _spec(_themed(chart, plot_width=PLOT_WIDTH - 56), lang)  # room for the percent axis and its title
 
 
-@cache
+@design
 def shares(label_field: str, label_title: str, x_title: str, lang: Language) -> dict:
     """Labelled bars of shares (sectors, relatedness), each row named in full above its bar.
 
@@ -379,7 +380,7 @@ def shares(label_field: str, label_title: str, x_title: str, lang: Language) -> 
     return _spec(_themed(chart), lang)
 
 
-@cache
+@design
 def comparison(lang: Language) -> dict:
     """Rates side by side: a bar per group, its 95% interval as a whisker, the base with the figure."""
     alt = _alt()
@@ -409,7 +410,7 @@ def comparison(lang: Language) -> dict:
     return _spec(_themed(chart), lang)
 
 
-@cache
+@design
 def earnings(prefix: str, suffix: str, lang: Language) -> dict:
     """Median earnings as a line across a bar from the lower to the upper quartile.
 
@@ -451,7 +452,7 @@ def earnings(prefix: str, suffix: str, lang: Language) -> dict:
     return _spec(_themed(chart, key=textwrap.wrap(key, 66)), lang)
 
 
-@cache
+@design
 def timeline(lang: Language) -> dict:
     """One row per year, a coloured cell per status that year with the status written in it.
 
@@ -484,7 +485,7 @@ def timeline(lang: Language) -> dict:
     return _spec(_themed(chart, plot_width=PLOT_WIDTH - 44), lang)  # room for the years
 
 
-@cache
+@design
 def benchmark(target: float, lang: Language) -> dict:
     """Bars of employment rates with a dashed rule at the EU target."""
     alt = _alt()

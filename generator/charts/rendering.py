@@ -1,16 +1,23 @@
-"""Charts to static SVG with vl-convert: content-hash cache first, then in-process or spawned workers."""
+"""Charts to static SVG with vl-convert: content-hash cache first, then in-process or spawned workers.
+
+A cache entry carries its checksum (``generator.cache.write_checked``): a damaged one is drawn again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 import vl_convert
 
+from ..cache import read_checked, write_checked
 from .model import Chart
 from .svg import accessible_svg
 
@@ -19,6 +26,11 @@ POSTPROCESS_VERSION = "2"
 #: A spawned worker costs about a second to start (Python, then V8 inside vl-convert), the
 #: time of some 25-40 charts; fewer charts than this per worker are rendered in-process.
 MIN_CHARTS_PER_WORKER = 20
+#: Fixes the number of rendering processes (``1``: render in the build's own process).
+WORKERS_ENV = "ONTRACK_CHART_WORKERS"
+#: Charts are handed to the workers in batches of about this many, so that progress can be
+#: reported as they finish and a worker that is slowed down by the machine's load gets fewer.
+BATCH = 16
 
 
 def _canonical(spec: dict) -> str:
@@ -73,53 +85,72 @@ def _render_specs(specs: list[str]) -> list[str]:
     return svgs
 
 
-def _chunks(items: list, parts: int) -> list[list]:
-    """Split into ``parts`` contiguous chunks of nearly equal length (order kept)."""
-    size, extra = divmod(len(items), parts)
-    chunks, start = [], 0
-    for part in range(parts):
-        end = start + size + (1 if part < extra else 0)
-        chunks.append(items[start:end])
-        start = end
-    return chunks
+def worker_count(charts: int, requested: int | None = None) -> int:
+    """How many processes draw ``charts`` charts: ``requested``, else $ONTRACK_CHART_WORKERS, else one per core.
+
+    Never more than one per MIN_CHARTS_PER_WORKER charts: for a handful, starting a
+    worker costs more than it saves, and they are drawn in-process.
+    """
+    if requested is None:
+        setting = os.environ.get(WORKERS_ENV, "").strip()
+        requested = int(setting) if setting.isdigit() and int(setting) > 0 else os.cpu_count() or 1
+    return max(1, min(requested, charts // MIN_CHARTS_PER_WORKER))
 
 
-def _render_raw(specs: list[str], workers: int) -> list[str]:
-    workers = min(workers, len(specs) // MIN_CHARTS_PER_WORKER)
+def _batches(items: list, workers: int) -> list[list]:
+    """Contiguous batches (order kept) of about BATCH items, at least two per worker when there are several."""
+    count = max(math.ceil(len(items) / BATCH), 2 * workers if workers > 1 else 1)
+    size = math.ceil(len(items) / count) if items else 1
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
+def _render_raw(specs: list[str], workers: int, progress: Callable[[int, int], None] | None = None) -> list[str]:
+    svgs: list[str] = []
+    batches = _batches(specs, workers)
+
+    def done(batch: list[str]) -> None:
+        svgs.extend(batch)
+        if progress is not None:
+            progress(len(svgs), len(specs))
+
     if workers <= 1:
-        return _render_specs(specs)
+        for batch in batches:
+            done(_render_specs(batch))
+        return svgs
     # vl-convert hangs in forked children (its V8 and thread pool do not survive fork): spawn only.
-    # One chunk per worker, so each pays its start-up once.
+    # The workers live for the whole map, so each pays its start-up (and compiles each design) once.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        return [svg for chunk in pool.map(_render_specs, _chunks(specs, workers)) for svg in chunk]
+        for batch in pool.map(_render_specs, batches):
+            done(batch)
+    return svgs
 
 
-def _store(cache_dir: Path, key: str, svg: str) -> None:
-    """Write one cache entry atomically: a concurrent build sees the whole file or none."""
-    path = cache_dir / f"{key}.svg"
-    partial = cache_dir / f".{key}.{os.getpid()}.tmp"
-    partial.write_text(svg, encoding="utf-8")
-    os.replace(partial, path)
+def render_svgs(charts: list[Chart], cache_dir: Path | None = None, workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None, tally: Counter | None = None) -> list[str]:
+    """The accessible static SVG of each chart, in order; unchanged charts come from ``cache_dir``.
 
-
-def render_svgs(charts: list[Chart], cache_dir: Path | None = None, workers: int = 1) -> list[str]:
-    """The accessible static SVG of each chart, in order; unchanged charts come from ``cache_dir``."""
+    The others are drawn by ``worker_count(...)`` processes (``workers`` fixes it);
+    ``progress(done, total)`` hears as they are drawn, and ``tally`` counts the
+    charts ``"cached"`` and ``"rendered"``.
+    """
     keys = [cache_key(chart) for chart in charts]
     svgs: list[str | None] = [None] * len(charts)
     if cache_dir is not None:
         cache_dir = Path(cache_dir)
         cache_dir.mkdir(parents=True, exist_ok=True)
         for index, key in enumerate(keys):
-            path = cache_dir / f"{key}.svg"
-            if path.is_file():
-                svgs[index] = path.read_text(encoding="utf-8")
+            cached = read_checked(cache_dir / f"{key}.svg")
+            if cached is not None:
+                svgs[index] = cached.decode("utf-8")
     missing = [index for index, svg in enumerate(svgs) if svg is None]
+    if tally is not None:
+        tally.update(cached=len(charts) - len(missing), rendered=len(missing))
     # Charts whose specs are equal (the same design and rows on two pages) are drawn once.
     unique = list(dict.fromkeys(_canonical(charts[index].spec) for index in missing))
-    drawn = dict(zip(unique, _render_raw(unique, workers)))
+    drawn = dict(zip(unique, _render_raw(unique, worker_count(len(unique), workers), progress)))
     for index in missing:
         svg = accessible_svg(drawn[_canonical(charts[index].spec)], charts[index])
         if cache_dir is not None:
-            _store(cache_dir, keys[index], svg)
+            write_checked(cache_dir / f"{keys[index]}.svg", svg.encode("utf-8"))
         svgs[index] = svg
     return svgs

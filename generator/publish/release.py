@@ -21,6 +21,7 @@ import openpyxl
 import pandas as pd
 import yaml
 
+from ..cache import read_checked, write_checked
 from ..config import Config
 from ..inputs.content import CountryProfile
 from .dcat import catalogue_files
@@ -100,13 +101,11 @@ def cached_workbook(tables: list[PublishedTable], config: Config, release: dt.da
     if cache_dir is None:
         return indicator_workbook(tables, config, release)
     path = Path(cache_dir) / f"{_workbook_key(tables, config, release)}.xlsx"
-    if path.exists():
-        return path.read_bytes()
+    cached = read_checked(path)
+    if cached is not None:
+        return cached
     data = indicator_workbook(tables, config, release)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{id(data)}.tmp")
-    partial.write_bytes(data)
-    partial.replace(path)  # atomic: a concurrent build sees the whole workbook or none
+    write_checked(path, data)  # atomic, with a checksum: a damaged entry is made again
     return data
 
 
