@@ -89,7 +89,7 @@ def test_hostile_text_is_shown_as_text(hostile_site):
     page = (hostile_site / "countries" / "at" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;xss-1&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(&quot;xss-1&quot;)" in page
     assert "{{ 7*7 }}" in page  # shown, never evaluated as a template
-    data = (hostile_site / "assets" / "programmes-data.js").read_text(encoding="utf-8")
+    data = (hostile_site / "assets" / "programmes-data-en.js").read_text(encoding="utf-8")
     assert "</script" not in data.lower() and "\\u003cscript\\u003e" in data
 
 

@@ -96,11 +96,12 @@ def test_every_internal_link_resolves(demo_build):
         base = demo_build if page.name == "404.html" else page.parent
         for link in parse(page).links:
             check(page, link, base)
-    # The compare page builds its links from the programme list in assets/programmes-data.js.
-    compare = demo_build / "compare" / "index.html"
-    listing = (demo_build / "assets" / "programmes-data.js").read_text(encoding="utf-8")
-    for link in re.findall(r'"url":\s*"([^"]+)"', listing):
-        check(compare, link, compare.parent)
+    # Each language's compare page builds its links from its programme list in assets/programmes-data-<lang>.js.
+    for prefix, code in (("", "en"), ("nl/", "nl"), ("fr/", "fr")):
+        compare = demo_build / prefix / "compare" / "index.html"
+        listing = (demo_build / "assets" / f"programmes-data-{code}.js").read_text(encoding="utf-8")
+        for link in re.findall(r'"url":\s*"([^"]+)"', listing):
+            check(compare, link, compare.parent)
     assert not broken, broken[:20]
     # Each kind of target was met at least once, so a regression that drops a kind from the check shows here.
     assert {".html", ".css", ".js", ".svg", ".csv", ".zip", "datapackage.json", ".pdf", "#"} <= kinds, kinds
@@ -118,7 +119,8 @@ def test_pages_load_nothing_from_outside(demo_build):
 
 def test_sitemap_lists_every_page(demo_build):
     sitemap = (demo_build / "sitemap.xml").read_text()
-    pages = [p for p in demo_build.rglob("index.html")]
+    # Every page but the search pages (nothing to find there for a search engine).
+    pages = [p for p in demo_build.rglob("index.html") if p.parent.name != "search"]
     assert sitemap.count("<loc>") == len(pages)
 
 
