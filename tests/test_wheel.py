@@ -90,8 +90,9 @@ def test_installed_ontrack_makes_and_builds_a_new_site(venv, tmp_path):
 
     run([ontrack, "new", "site"], cwd=tmp_path)
     summary = run([ontrack, "build", "site"], cwd=tmp_path)
-    assert "Built 17 pages" in summary
     output = tmp_path / "site" / "output"
+    pages = [p for p in output.rglob("*.html") if "pagefind" not in p.parts]
+    assert f"Built {len(pages)} pages" in summary and len(pages) >= 17, summary
     for path in ("index.html", "programmes/mt-071-4-001/index.html", "countries/mt/index.html",
                  "guide/ontrack-guide.pdf", "assets/site.css", "data/datapackage.json",
                  "data/MT/datapackage.json", "data/indicators.csv"):
