@@ -85,12 +85,13 @@ class Language:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.code)
+        # English is written for a European readership: dates as "1 November 2026" (en_GB), not "November 1".
+        return Locale.parse("en_GB" if self.code == "en" else self.code)
 
     @property
     def name(self) -> str:
         """The language's own name for itself, e.g. 'Nederlands'."""
-        name = self.locale.get_display_name(self.code)
+        name = Locale.parse(self.code).get_display_name(self.code)
         return name[:1].upper() + name[1:]
 
     def gettext(self, message: str) -> str:
