@@ -195,14 +195,16 @@ def probe_pages(args) -> dict:
     project = Path(args.project)
     with steps.step("setup: load, disclose, publish, site model"):
         site, skipped = programme_site(project, Path(args.data), Path(args.output or BENCH / "work" / "pages-scratch"))
-    pages = [page for page in site.pages if page.template == "programme.html"]
+    # The default language's pages: MkDocs builds the same number of pages in one language.
+    pages = [page for page in site.pages if page.template == "programme.html" and not page.lang.prefix]
     for page in pages:
         page.charts = []
     with steps.step("setup: template environment"):
         env = template_environment(project)
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"_chart.html": NO_CHART}), env.loader])
         env.get_template("programme.html")
-    common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV}
+    common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
+              "languages": site.languages}
     html = {}
     with profiled(args.profile):
         with steps.step("render"):
