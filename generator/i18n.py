@@ -25,7 +25,7 @@ from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -72,6 +72,27 @@ def _translations(code: str) -> NullTranslations:
     return Translations(compiled)
 
 
+# Formatting runs for every figure of every page: the locale and the parsed number patterns are made once.
+@cache
+def _locale(code: str) -> Locale:
+    # English is written for a European readership: dates as "1 November 2026" (en_GB), not "November 1".
+    return Locale.parse("en_GB" if code == SOURCE_LANGUAGE else code)
+
+
+@cache
+def _percent_pattern(code: str, digits: int) -> NumberPattern:
+    """The locale's percent pattern with ``digits`` decimals: '#,##0.0%', '#,##0.0\u00a0%'."""
+    pattern = _locale(code).percent_formats[None].pattern
+    if digits:
+        pattern = re.sub(r"0(?=[^0-9#]*%)", "0." + "0" * digits, pattern, count=1)
+    return parse_pattern(pattern)
+
+
+@cache
+def _decimal_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0." + "0" * digits if digits else "#,##0")
+
+
 @dataclass(frozen=True)
 class Language:
     """One site language: its catalogue, and Babel formatting for its locale."""
@@ -85,8 +106,7 @@ class Language:
 
     @property
     def locale(self) -> Locale:
-        # English is written for a European readership: dates as "1 November 2026" (en_GB), not "November 1".
-        return Locale.parse("en_GB" if self.code == "en" else self.code)
+        return _locale(self.code)
 
     @property
     def name(self) -> str:
@@ -104,24 +124,20 @@ class Language:
         """A percentage given as 0–100, in the locale's pattern: '81.2%', '81,2%', '81,2 %'."""
         if value is None:
             return self.gettext(NOT_PUBLISHED)
-        pattern = self.locale.percent_formats[None].pattern
-        if digits:
-            pattern = re.sub(r"0(?=[^0-9#]*%)", "0." + "0" * digits, pattern, count=1)
-        return format_percent(value / 100, format=pattern, locale=self.locale)
+        return _percent_pattern(self.code, digits).apply(value / 100, self.locale)
 
     def num(self, value: float | None, digits: int = 1) -> str:
         if value is None:
             return self.gettext(NOT_PUBLISHED)
-        return format_decimal(round(value, digits), format="#,##0." + "0" * digits if digits else "#,##0",
-                              locale=self.locale)
+        return _decimal_pattern(digits).apply(round(value, digits), self.locale)
 
     def count(self, value: int | None) -> str:
-        return self.gettext(NOT_PUBLISHED) if value is None else format_decimal(value, locale=self.locale)
+        return self.gettext(NOT_PUBLISHED) if value is None else _decimal_pattern(0).apply(value, self.locale)
 
     def money(self, value: float | None, currency: str = "") -> str:
         if value is None:
             return self.gettext(NOT_PUBLISHED)
-        return f"{format_decimal(round(value), format='#,##0', locale=self.locale)} {currency}".strip()
+        return f"{_decimal_pattern(0).apply(round(value), self.locale)} {currency}".strip()
 
     def join(self, words: list[str]) -> str:
         """["a", "b", "c"] -> "a, b, and c" in English, "a, b et c" in French."""
