@@ -246,8 +246,3 @@ def _report(safe: pd.DataFrame) -> DisclosureReport:
     order = [lvl for lvl in LEVELS if lvl in counts.index]
     counts = counts.loc[order, ["published", *REASONS]].reset_index()
     return DisclosureReport(counts)
-
-
-def reason_text(reason: str, options: DisclosureOptions) -> str:
-    """The plain-language reason a cell is not published."""
-    return REASONS[reason].format(min_base=options.min_base, min_n_statistic=options.min_n_statistic)
