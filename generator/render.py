@@ -174,7 +174,7 @@ def render_page(env: jinja2.Environment, page: Page, common: dict, svgs: dict[in
 
     charts = [{"id": c.id, "title": c.title, "description": c.description, "table": c.table,
                "svg": Markup(svgs[id(c)]), "spec": Markup(chart_render.spec_json(c.spec)),
-               "csv_path": chart_paths(page, c)[0], "svg_path": chart_paths(page, c)[1]} for c in page.charts]
+               **dict(zip(("csv_path", "svg_path"), chart_paths(page, c)))} for c in page.charts]
     try:
         template = env.get_template(page.template)
         root = "../" * page.path.count("/") or "./"

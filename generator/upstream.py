@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import BuildError, InputError, raise_if
-from .inputs.package import PACKAGE_FILE, _relative, _resource_path, read_descriptor
+from .inputs.package import PACKAGE_FILE, read_descriptor, resource_path, shown_path
 from .schemas import AGGREGATED_RESOURCES, table_schema
 from .validate import Report, check_header
 
@@ -62,7 +62,7 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
     if "graduates" not in by_name:
         raise BuildError(f"{file}: the package has no record-level graduates resource to aggregate")
     problems = []
-    paths = {name: _resource_path(source, by_name[name], file, problems)
+    paths = {name: resource_path(source, by_name[name], file, problems)
              for name in ("programmes", "providers", "graduates")}
     raise_if(problems)
     con = duckdb.connect()
@@ -74,7 +74,7 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
         else:
             raw = con.read_csv(path, all_varchar=True, header=True)
         # The columns at least: unknown ones are refused and required ones must be there, as ontrack's own load.
-        if check_header(raw.columns, table_schema(name), _relative(paths[name], project), report):
+        if check_header(raw.columns, table_schema(name), shown_path(paths[name], project), report):
             raw.create_view(f"{name}_text")
             con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
     if report:

@@ -77,7 +77,8 @@ class InputPackage:
         return f"{len(self.graduates):,} observations"
 
 
-def _relative(path: Path, project: Path) -> str:
+def shown_path(path: Path, project: Path) -> str:
+    """A file's name as problems show it: relative to the project when it is inside it."""
     try:
         return str(path.resolve().relative_to(project.resolve()))
     except ValueError:
@@ -87,7 +88,7 @@ def _relative(path: Path, project: Path) -> str:
 def read_descriptor(folder: Path, project: Path) -> tuple[dict, str]:
     """The package descriptor as a dict, with every structural problem reported."""
     path = folder / PACKAGE_FILE
-    file = _relative(path, project)
+    file = shown_path(path, project)
     if not path.is_file():
         raise InputError([Problem(file, None, None, "missing-file", "the input data package has no datapackage.json")])
     try:
@@ -116,7 +117,8 @@ def resource_names(descriptor: dict) -> tuple[str, ...]:
     return AGGREGATED_RESOURCES if "graduate_counts" in names and "graduates" not in names else INPUT_RESOURCES
 
 
-def _resource_path(folder: Path, resource: dict, file: str, problems: list[Problem]) -> Path | None:
+def resource_path(folder: Path, resource: dict, file: str, problems: list[Problem]) -> Path | None:
+    """Where a declared resource is, inside the package folder; a problem (and None) when it is not."""
     path = resource.get("path")
     where = f"resources.{resource.get('name')}.path"
     if not isinstance(path, str) or not path:
@@ -266,11 +268,11 @@ def load_input_package(folder: Path, project: Path) -> InputPackage:
     for name in names:
         resource = resources[name]
         problems += _declared_schema_problems(resource, file)
-        path = _resource_path(folder, resource, file, problems)
+        path = resource_path(folder, resource, file, problems)
         if path is None:
             continue
         fmt = resource.get("format") or path.suffix.lstrip(".").lower()
-        table_file = _relative(path, project)
+        table_file = shown_path(path, project)
         try:
             raw[name] = (read_table(path, table_file, fmt, categories=name == "graduates"), table_file)
         except InputError as exc:
