@@ -4,7 +4,7 @@ Nothing here describes a real person, programme or provider. Outcomes are
 drawn from a logistic model: a country level, a field effect, a programme
 effect, a cohort effect and an observation-point effect. Country levels at 12
 months are calibrated loosely to the real Eurostat/Cedefop employment rates of
-recent IVET graduates in ``shared/reference/eurostat_vet_employment.csv`` where
+recent IVET graduates in ``datasets/reference/eurostat_vet_employment.csv`` where
 one exists (DE, EL, ES, HR, MT, NO); the others are plausible, not measured.
 Every draw is vectorised with NumPy, so ten million rows take a minute, not an hour.
 """

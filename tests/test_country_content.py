@@ -3,7 +3,7 @@
 Each profile is YAML front matter plus a Markdown body. The front matter must
 carry exactly the agreed keys with the agreed types, and its facts (geo,
 timeline, sources and the other copied fields) must match the reference file
-shared/reference/countries.yaml. The body must be real prose: long enough,
+tests/reference/countries.yaml. The body must be real prose: long enough,
 no placeholder text, no raw HTML, and links only to the entry's own sources.
 
 Uses only PyYAML and the standard library.
@@ -21,7 +21,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 COUNTRIES_DIR = REPO / "content" / "countries"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "countries.yaml"
+REFERENCE = Path(__file__).resolve().parent / "reference" / "countries.yaml"
 
 REQUIRED_KEYS = [
     "geo",
