@@ -167,7 +167,7 @@ def release_datetime(config: Config, safe: SafeTable) -> dt.datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     if config.site.release_date is not None:
         return dt.datetime.combine(config.site.release_date, dt.time())
     # Fallback: the January after the latest cohort's last observation could have been made.
@@ -225,7 +225,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
             raise BuildError("the privacy audit failed; nothing was published:\n  "
                              + "\n  ".join(str(b) for b in breaches[:20]))
 
-    write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.timezone.utc).timestamp(),
+    write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
                  check=check)
     clock.done("write, validate and audit")
     cache.prune()

@@ -9,7 +9,7 @@ line and exits 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 #: How many problems are printed before the rest are only counted.
 REPORT_LIMIT = 50

@@ -11,7 +11,7 @@ orders them, so the output keeps the row order it always had.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import frictionless
-import pytest
 
 from generator.build import build
 

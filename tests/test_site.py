@@ -142,5 +142,5 @@ def test_programme_page_speaks_plainly_and_shows_bases(demo_build):
     assert "not published — fewer than 25 graduates in the base" in text
     assert "base" in text and "95% interval" in text
     for page in pages[:5]:
-        csv_link = [l for l in parse(page).links if l.endswith(".csv")]
+        csv_link = [link for link in parse(page).links if link.endswith(".csv")]
         assert csv_link and (page.parent / csv_link[0]).exists()
