@@ -54,7 +54,7 @@ class Inputs:
 @dataclass(frozen=True)
 class BuildSummary:
     output: Path
-    files: int
+    files: int                      # in the output folder, as the privacy audit counts them
     pages: int
     packages: int
     report: DisclosureReport
@@ -90,21 +90,24 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
         config = load_config(project)
     except InputError as exc:
         problems += exc.problems
-    effective = config or Config()
     try:
         content = load_content(project)
     except InputError as exc:
         problems += exc.problems
-    data_folder = data if data is not None else project / effective.data.package
-    try:
-        package = load_input_package(data_folder, project)
-    except InputError as exc:
-        problems += exc.problems
-        uncounted += exc.uncounted
-    try:
-        benchmark = load_reference(project / effective.data.reference, project)
-    except InputError as exc:
-        problems += exc.problems
+    # The config names the data folders: while it does not load, reading the default ones instead would
+    # only add problems that are not there ("no datapackage.json" in a folder the project never named).
+    data_folder = data if data is not None else (project / config.data.package if config else None)
+    if data_folder is not None:
+        try:
+            package = load_input_package(data_folder, project)
+        except InputError as exc:
+            problems += exc.problems
+            uncounted += exc.uncounted
+    if config is not None:
+        try:
+            benchmark = load_reference(project / config.data.reference, project)
+        except InputError as exc:
+            problems += exc.problems
     if problems or uncounted:
         raise InputError(problems, uncounted=uncounted)
     return Inputs(project, config, content, package, benchmark)
@@ -225,11 +228,11 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
             raise BuildError("the privacy audit failed; nothing was published:\n  "
                              + "\n  ".join(str(b) for b in breaches[:20]))
 
-    write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
-                 check=check)
+    written = write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
+                           check=check)
     clock.done("write, validate and audit")
     cache.prune()
     charts = cache.hits["charts"] + cache.misses["charts"]
-    return BuildSummary(output, len(files), sum(1 for p in pages if p.endswith(".html")), len(packages), report,
+    return BuildSummary(output, written, sum(1 for p in pages if p.endswith(".html")), len(packages), report,
                         tuple(clock.timings), charts=charts, charts_rendered=cache.misses["charts"],
                         cache_hits=dict(cache.hits), cache_misses=dict(cache.misses))

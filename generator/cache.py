@@ -143,6 +143,8 @@ class BuildCache:
         self.hits: Counter[str] = Counter()
         self.misses: Counter[str] = Counter()
         self._used: dict[str, set[str]] = {}
+        #: values ``memoised`` has made or read in this build, by (kind, key)
+        self.memo: dict[tuple[str, str], object] = {}
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / f"{key}.pickle"
@@ -214,4 +216,9 @@ def memoised(kind: str, parts: tuple, compute):
     cache = _active.get()
     if cache is None or cache.folder is None:
         return compute()
-    return cache.get_or_compute(kind, cache_key(kind, *parts), compute)
+    key = cache_key(kind, *parts)
+    # The same text on two pages is looked up once a build: its second use is no cache hit, so that a
+    # build from scratch reports none.
+    if (kind, key) not in cache.memo:
+        cache.memo[kind, key] = cache.get_or_compute(kind, key, compute)
+    return cache.memo[kind, key]

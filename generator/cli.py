@@ -17,15 +17,29 @@ from .errors import InputError, OntrackError
 PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
 
 
-def _fail(exc: OntrackError) -> None:
-    """Print an error one problem per line and exit 1."""
+def _fail(exc: OntrackError, outcome: str = "") -> None:
+    """Print an error one problem per line, then their count and ``outcome`` (what did not happen), and exit 1."""
     if isinstance(exc, InputError):
         for line in exc.lines():
             click.echo(line, err=True)
-        click.echo(f"{exc.total} problem(s) found; nothing was built.", err=True)
+        click.echo(f"{_count(exc.total, 'problem')} found{'; ' + outcome if outcome else ''}.", err=True)
     else:
         click.echo(f"Error: {exc}", err=True)
     sys.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 problem``, ``2 problems``, ``1,200 problems``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _existing_project(project: Path) -> Path:
+    """``project``, or exit 1 saying that there is no such folder and how to start one."""
+    if not project.is_dir():
+        click.echo(f"Error: there is no project folder {project}. "
+                   f"Start one with: ontrack new {project}", err=True)
+        sys.exit(1)
+    return project
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +72,7 @@ def check(project: Path, data: Path | None) -> None:
     from .build import disclose, load_inputs
 
     try:
-        inputs = load_inputs(project.resolve(), data)
+        inputs = load_inputs(_existing_project(project).resolve(), data)
         _, report = disclose(inputs)
     except OntrackError as exc:
         _fail(exc)
@@ -153,10 +167,10 @@ def build(project: Path, output: Path | None, data: Path | None, workers: int | 
     started = time.perf_counter()
     progress = _Progress(sys.stdout.isatty() and not os.environ.get("CI"))
     try:
-        summary = run_build(project, output, data, on_stage=progress.stage, progress=progress.items,
-                            chart_workers=workers, use_cache=not no_cache)
+        summary = run_build(_existing_project(project), output, data, on_stage=progress.stage,
+                            progress=progress.items, chart_workers=workers, use_cache=not no_cache)
     except OntrackError as exc:
-        _fail(exc)
+        _fail(exc, "nothing was built")
     for line in _summary(summary, time.perf_counter() - started):
         click.echo(line)
 
@@ -239,7 +253,7 @@ def serve(project: Path, port: int, data: Path | None) -> None:
     # A plain kill stops the preview the way Ctrl+C does, so its temporary folder is removed.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        run_serve(project, port, data, _ServeMessages())
+        run_serve(_existing_project(project), port, data, _ServeMessages())
     except OntrackError as exc:
         _fail(exc)
     except KeyboardInterrupt:

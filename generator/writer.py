@@ -119,8 +119,11 @@ class BuildLock:
 
 
 def write_output(files: OutputFiles, output: Path, *, project: Path | None = None, mtime: float | None = None,
-                 check: Callable[[Path], None] | None = None) -> None:
-    """Write ``files`` to a staging folder, run ``check`` on it, then swap it in for ``output``."""
+                 check: Callable[[Path], None] | None = None) -> int:
+    """Write ``files`` to a staging folder, run ``check`` on it, then swap it in for ``output``.
+
+    Returns how many files the output holds: ``files`` and the two of the writer's own (the marker, .gitignore).
+    """
     _check_target(output, project)
     output.parent.mkdir(parents=True, exist_ok=True)
     with BuildLock(output):
@@ -147,10 +150,11 @@ def write_output(files: OutputFiles, output: Path, *, project: Path | None = Non
                     os.rename(output, previous)
                     os.rename(staging, output)
                     shutil.rmtree(previous)
-                    return
+                    return len(files) + 2
                 shutil.rmtree(staging)
             else:
                 os.rename(staging, output)
+            return len(files) + 2
         except BaseException:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)

@@ -12,6 +12,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from itertools import accumulate
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -146,10 +147,15 @@ def render_svgs(charts: list[Chart], cache_dir: Path | None = None, workers: int
     if tally is not None:
         tally.update(cached=len(charts) - len(missing), rendered=len(missing))
     # Charts whose specs are equal (the same design and rows on two pages) are drawn once.
-    unique = list(dict.fromkeys(_canonical(charts[index].spec) for index in missing))
-    drawn = dict(zip(unique, _render_raw(unique, worker_count(len(unique), workers), progress)))
-    for index in missing:
-        svg = accessible_svg(drawn[_canonical(charts[index].spec)], charts[index])
+    specs = [_canonical(charts[index].spec) for index in missing]
+    copies = Counter(specs)
+    unique = list(copies)  # in order of first appearance
+    # Progress counts charts, as the build's summary does: a drawing counts once for each chart showing it.
+    charts_done = list(accumulate(copies[spec] for spec in unique))
+    by_chart = (lambda done, total: progress(charts_done[done - 1], len(missing))) if progress else None
+    drawn = dict(zip(unique, _render_raw(unique, worker_count(len(unique), workers), by_chart)))
+    for index, spec in zip(missing, specs):
+        svg = accessible_svg(drawn[spec], charts[index])
         if cache_dir is not None:
             write_checked(cache_dir / f"{keys[index]}.svg", svg.encode("utf-8"))
         svgs[index] = svg

@@ -89,6 +89,9 @@ def read_descriptor(folder: Path, project: Path) -> tuple[dict, str]:
     """The package descriptor as a dict, with every structural problem reported."""
     path = folder / PACKAGE_FILE
     file = shown_path(path, project)
+    if not folder.is_dir():
+        raise InputError([Problem(shown_path(folder, project), None, None, "missing-folder",
+                                  "no such folder: the input data package is not there")])
     if not path.is_file():
         raise InputError([Problem(file, None, None, "missing-file", "the input data package has no datapackage.json")])
     try:
