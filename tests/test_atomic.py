@@ -12,24 +12,26 @@ import time
 
 import pytest
 
-from conftest import REPO, graduate, write_package
+from conftest import GOLDEN_PROJECT, graduate, write_package
 from test_cli import tree_hash
 
 
 def _ontrack(project, output, version):
     (project / "content" / "site.toml").write_text(
-        (REPO / "content" / "site.toml").read_text().replace('data_version = "2026.1"', f'data_version = "{version}"'))
+        (GOLDEN_PROJECT / "content" / "site.toml").read_text().replace('data_version = "2026.1"',
+                                                                       f'data_version = "{version}"'))
     return subprocess.Popen([sys.executable, "-m", "generator.cli", "build", str(project), "--output", str(output)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory):
+    """The golden project's content with two programmes' data in place of its own: a build of a few seconds."""
     project = tmp_path_factory.mktemp("atomic") / "project"
-    shutil.copytree(REPO / "content", project / "content")
-    shutil.copytree(REPO / "datasets" / "reference", project / "datasets" / "reference")
+    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
+    shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
     rows = [graduate(i) for i in range(40)] + [graduate(100 + i, programme="AT-101-3-002") for i in range(40)]
-    write_package(project / "datasets" / "demo", rows)
+    write_package(project / "datasets" / "graduates", rows)
     return project
 
 
