@@ -67,7 +67,11 @@ def tiny_package(tmp_path):
 
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory):
-    """A copy of the repository's project (content, datasets, site.toml) to build in."""
+    """A copy of the repository's demo project (content, datasets, site.toml) to build in.
+
+    Its build is 643 pages (a minute or more): for tests that need its size or its thirty countries; the golden
+    project (``golden_project``) is the small one.
+    """
     root = tmp_path_factory.mktemp("project")
     for name in ("content", "datasets"):
         shutil.copytree(REPO / name, root / name)
