@@ -31,6 +31,12 @@ UPDATE = os.environ.get("ONTRACK_UPDATE_GOLDEN") == "1"
 #: data/SHA256SUMS and the catalogue), and the output's .gitignore, whose "*" would hide expected/ from git.
 NOT_COMPARED = (".gitignore", "assets/vega.js", "pagefind/*", "*.pdf", "*.xlsx", "*.zip")
 
+#: vl-convert lays out chart text with the fonts it finds on the machine, so chart SVGs (and pages that inline
+#: them) depend on them; a failure that touches charts says so.
+FONTS = ("Chart SVGs differ: if no chart design changed, compare the fonts. The expected charts were drawn with "
+         "DejaVu Sans as the only sans-serif font (Debian's fonts-dejavu-core, which tests/run.sh installs); "
+         "`fc-list : family` lists this machine's.")
+
 #: How much of the diff a failure shows: this many files, this many lines each, lines cut at this width.
 SHOWN_FILES, SHOWN_LINES, LINE_WIDTH = 3, 40, 160
 
@@ -68,6 +74,8 @@ def differences(built: Path) -> list[str]:
                and (EXPECTED / path).read_bytes() != (built / path).read_bytes()]
     if changed:
         report.append(f"{len(changed)} file(s) differ: " + ", ".join(changed[:10]) + (" …" if len(changed) > 10 else ""))
+        if any(path.endswith(".svg") for path in changed):
+            report.append(FONTS)
         report += [file_diff(path, (EXPECTED / path).read_bytes(), (built / path).read_bytes())
                    for path in changed[:SHOWN_FILES]]
     return report
