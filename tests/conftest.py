@@ -12,6 +12,8 @@ import pytest
 from generator.schemas import INPUT_RESOURCES, field_names, table_schema
 
 REPO = Path(__file__).resolve().parents[1]
+#: The golden project: two countries, six programmes, three languages; its built site is tests/golden/expected/.
+GOLDEN_PROJECT = REPO / "tests" / "golden" / "project"
 
 PROGRAMMES = [
     {"programme_code": "AT-071-4-001", "geo": "AT", "name": "Electrician", "isced_f": "071", "eqf_level": "4",
@@ -65,7 +67,11 @@ def tiny_package(tmp_path):
 
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory):
-    """A copy of the repository's project (content, datasets, site.toml) to build in."""
+    """A copy of the repository's demo project (content, datasets, site.toml) to build in.
+
+    Its build is 643 pages (a minute or more): for tests that need its size or its thirty countries; the golden
+    project (``golden_project``) is the small one.
+    """
     root = tmp_path_factory.mktemp("project")
     for name in ("content", "datasets"):
         shutil.copytree(REPO / name, root / name)
@@ -79,6 +85,26 @@ def demo_build(demo_project, tmp_path_factory):
 
     output = tmp_path_factory.mktemp("built") / "site"
     build(demo_project, output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def golden_project(tmp_path_factory):
+    """A copy of the golden project to build in (a build keeps its cache beside the content)."""
+    root = tmp_path_factory.mktemp("golden") / "project"
+    shutil.copytree(GOLDEN_PROJECT, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def golden_build(golden_project, tmp_path_factory):
+    """The golden site, built once for the whole session; dated by its site.toml, whatever the environment says."""
+    from generator.build import build
+
+    output = tmp_path_factory.mktemp("golden-built") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        build(golden_project, output)
     return output
 
 

@@ -27,7 +27,7 @@ from generator.schemas import AGGREGATED_RESOURCES, field_names, table_schema
 from generator.synthetic import write_demo_package
 from generator.upstream import aggregation_sql, write_aggregated_package
 
-from conftest import PROGRAMMES, PROVIDERS, REPO, graduate, write_package
+from conftest import GOLDEN_PROJECT, PROGRAMMES, PROVIDERS, graduate, write_package
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -61,10 +61,10 @@ def packages(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """The repository's content and reference figures, without its demo data."""
+    """The golden project's content and reference figures, without its data."""
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "datasets" / "reference", root / "datasets" / "reference")
+    shutil.copytree(GOLDEN_PROJECT / "content", root / "content")
+    shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", root / "datasets" / "reference")
     return root
 
 

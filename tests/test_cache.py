@@ -15,7 +15,7 @@ from generator.config import DisclosureOptions
 from generator.publish.packages import csv_bytes
 from generator.publish.tables import indicator_tables
 
-from conftest import REPO, graduate, write_package
+from conftest import GOLDEN_PROJECT, graduate, write_package
 from test_cli import tree_hash
 
 
@@ -28,10 +28,10 @@ def _graduates() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory):
-    """The repository's content and reference figures with a small input package (few charts, quick builds)."""
+    """The golden project's content and reference figures with a smaller input package (few charts, quick builds)."""
     root = tmp_path_factory.mktemp("cached-project")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "datasets" / "reference", root / "datasets" / "reference")
+    shutil.copytree(GOLDEN_PROJECT / "content", root / "content")
+    shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", root / "datasets" / "reference")
     write_package(root / "data", _graduates())
     return root
 

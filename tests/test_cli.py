@@ -44,28 +44,28 @@ def test_demo_data_is_reproducible(tmp_path):
     assert "SYNTHETIC" in (tmp_path / "a" / "datapackage.json").read_text()
 
 
-def test_check_prints_the_disclosure_report(demo_project):
-    result = CliRunner().invoke(main, ["check", str(demo_project)])
+def test_check_prints_the_disclosure_report(golden_project):
+    result = CliRunner().invoke(main, ["check", str(golden_project)])
     assert result.exit_code == 0, result.output
     assert "Disclosure report:" in result.output
     assert "No problems found." in result.output
 
 
-def test_bad_data_exits_1_and_leaves_the_output_untouched(demo_project, demo_build, tmp_path):
-    before = tree_hash(demo_build)
+def test_bad_data_exits_1_and_leaves_the_output_untouched(golden_project, golden_build, tmp_path):
+    before = tree_hash(golden_build)
     bad = write_package(tmp_path / "bad", [graduate(1)], extra_columns={"email": "a@example.org"})
-    result = CliRunner().invoke(main, ["build", str(demo_project), "--output", str(demo_build), "--data", str(bad)])
+    result = CliRunner().invoke(main, ["build", str(golden_project), "--output", str(golden_build), "--data", str(bad)])
     assert result.exit_code == 1
     assert "graduates.csv:1:email: column not in the schema" in result.output
-    assert tree_hash(demo_build) == before
+    assert tree_hash(golden_build) == before
 
 
-def test_check_reports_problems_in_content_and_data_together(demo_project, tmp_path):
+def test_check_reports_problems_in_content_and_data_together(golden_project, tmp_path):
     import shutil
 
     project = tmp_path / "proj"
-    shutil.copytree(demo_project / "content", project / "content")
-    shutil.copytree(demo_project / "datasets" / "reference", project / "datasets" / "reference")
+    shutil.copytree(golden_project / "content", project / "content")
+    shutil.copytree(golden_project / "datasets" / "reference", project / "datasets" / "reference")
     (project / "content" / "countries" / "AT.md").write_text("---\ngeo: [AT\n---\nText\n")
     bad = write_package(tmp_path / "bad", [graduate(1, sex="X")])
     result = CliRunner().invoke(main, ["check", str(project), "--data", str(bad)])

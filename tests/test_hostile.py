@@ -14,7 +14,7 @@ from generator.paths import relative_url
 from generator.site import slugify
 
 from browser import serve
-from conftest import PROGRAMMES, PROVIDERS, REPO, graduate, write_package
+from conftest import GOLDEN_PROJECT, PROGRAMMES, PROVIDERS, graduate, write_package
 
 HOSTILE = ('<script>alert("xss-1")</script> <img src=x onerror=alert("xss-2")> '
            '"><svg onload=alert("xss-3")> </script><script>alert("xss-4")</script> '
@@ -43,8 +43,8 @@ def _poison_country(path):
 def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     project = root / "project"
-    shutil.copytree(REPO / "content", project / "content")
-    shutil.copytree(REPO / "datasets" / "reference", project / "datasets" / "reference")
+    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
+    shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
     _poison_country(project / "content" / "countries" / "AT.md")
     chapter = sorted((project / "content" / "guide").glob("*.md"))[0]
     text = chapter.read_text(encoding="utf-8")
@@ -55,7 +55,7 @@ def hostile_site(tmp_path_factory):
     programmes = [dict(p, name=p["name"] + " " + SHORT, description=HOSTILE) for p in PROGRAMMES]
     providers = [dict(p, name="School " + SHORT) for p in PROVIDERS]
     rows = [graduate(i) for i in range(40)] + [graduate(100 + i, programme="AT-101-3-002") for i in range(40)]
-    write_package(project / "datasets" / "demo", rows, programmes=programmes, providers=providers)
+    write_package(project / "datasets" / "graduates", rows, programmes=programmes, providers=providers)
     out = root / "site"
     build(project, out)
     return out

@@ -1,0 +1,100 @@
+/* ontrack: progressive enhancement for the programmes index (filter, sort). Everything works without it. */
+
+/* What the scripts say, in the page's language: base.html puts the translated sentences in #ontrack-text. */
+var say = (function () {
+  "use strict";
+  var source = document.getElementById("ontrack-text");
+  var text = source ? JSON.parse(source.textContent) : {};
+  return function (key, values) {
+    return (text[key] || key).replace(/\{(\w+)\}/g, function (match, name) {
+      return name in values ? String(values[name]) : match;
+    });
+  };
+})();
+
+/* Boxes that scroll sideways (wide tables and charts on a phone) are focusable in the HTML, so that keyboard
+   users can scroll them (WCAG 2.1.1). Where a box fits its content there is nothing to scroll: its tab stop goes. */
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll(".table-scroll[tabindex], .chart-svg[tabindex]");
+  if (!boxes.length) { return; }
+  function update() {
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) { box.setAttribute("tabindex", "0"); }
+      else if (box !== document.activeElement) { box.removeAttribute("tabindex"); }
+    });
+  }
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; update(); });
+  });
+  // A closed <details> hides its table: measure again when one opens. (Charts redrawn by charts.js keep their size.)
+  document.addEventListener("toggle", update, true);
+  update();
+})();
+
+(function () {
+  "use strict";
+  var table = document.getElementById("programme-table");
+  var form = document.getElementById("filters");
+  if (!table || !form) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var status = document.getElementById("filter-status");
+  var controls = {
+    text: document.getElementById("f-text"),
+    country: document.getElementById("f-country"),
+    field: document.getElementById("f-field"),
+    level: document.getElementById("f-level")
+  };
+  form.hidden = false;
+
+  function applyFilters() {
+    var text = controls.text.value.trim().toLowerCase();
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = (!controls.country.value || row.dataset.country === controls.country.value) &&
+        (!controls.field.value || row.dataset.field === controls.field.value) &&
+        (!controls.level.value || row.dataset.level === controls.level.value) &&
+        (!text || row.cells[0].textContent.toLowerCase().indexOf(text) !== -1);
+      row.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    status.textContent = shown === rows.length ? say("showing_all", {n: rows.length}) :
+      say("showing", {shown: shown, n: rows.length});
+  }
+  Object.keys(controls).forEach(function (key) {
+    controls[key].addEventListener(key === "text" ? "input" : "change", applyFilters);
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); applyFilters(); });
+
+  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  headers.forEach(function (th, index) {
+    var kind = th.dataset.sort;
+    if (!kind) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(button);
+    button.addEventListener("click", function () {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var keyed = rows.map(function (row) {
+        var cell = row.cells[index];
+        var key = kind === "number" ? parseFloat(cell.dataset.value || cell.textContent) : cell.textContent.trim().toLowerCase();
+        return { row: row, key: key };
+      });
+      keyed.sort(function (a, b) {
+        if (a.key < b.key) { return ascending ? -1 : 1; }
+        if (a.key > b.key) { return ascending ? 1 : -1; }
+        return 0;
+      });
+      keyed.forEach(function (item) { body.appendChild(item.row); });
+      status.textContent = say(ascending ? "sorted_asc" : "sorted_desc", {column: button.textContent});
+    });
+  });
+})();
