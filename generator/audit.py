@@ -157,6 +157,13 @@ def check_subtraction(cells: pd.DataFrame, file: str) -> list[Breach]:
     return breaches
 
 
+def published_cells(root: Path) -> pd.DataFrame:
+    """Every row of the whole-site cell tables of a built site (all text, as a reader sees them)."""
+    tables = [pd.read_csv(root / "data" / name, dtype=str, keep_default_na=False, na_filter=False)
+              for name in CELL_TABLES if (root / "data" / name).exists()]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+
 def _is_total_table(root: Path, path: Path) -> bool:
     # Country packages and page downloads are subsets of the whole-site tables, checked once there.
     return path.parent == root / "data" and path.name in CELL_TABLES

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .audit import audit_output
+from .attack import Findings, Protection, attack_publication
+from .audit import audit_output, published_cells
 from .cache import BuildCache, active, cache_key
 from .config import Config, load_config
 from .counts import cells_from_counts
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
 from .errors import BuildError, InputError, Problem
-from .indicators import compute_indicators
+from .indicators import IndicatorCells, compute_indicators
 from .inputs.content import Content, load_content
 from .inputs.package import InputPackage, load_input_package
 from .inputs.reference import load_reference
@@ -123,23 +124,38 @@ def audit(site: Path, project: Path, data: Path | None = None) -> list:
     return audit_output(site, config.disclosure, record_ids)
 
 
+def attack(site: Path, project: Path, data: Path) -> Findings:
+    """The attacker against a built site: every primary cell's feasibility interval, given the exact counts
+    of every cell the site's tables publish (made again from the input ``data``)."""
+    config = load_config(project)
+    package = load_input_package(data, project)
+    cells = tabulate(package, config.indicators.pooled_cohorts)
+    first, _, last = cells.pooled_label.partition("-")
+    pooled = {str(c) for c in cells.cohorts if int(first) <= c <= int(last or first)}
+    return attack_publication(cells.cells, cells.pooled_label, pooled, published_cells(site),
+                              Protection.of(config.disclosure))
+
+
+def tabulate(package: InputPackage, pooled_cohorts: int) -> IndicatorCells:
+    """The exact indicator cells of an input package, counted here or upstream."""
+    if package.aggregated:  # counted upstream: the counts are laid out as the same cells
+        return cells_from_counts(package.graduate_counts, pooled_cohorts)
+    return compute_indicators(package.graduates, package.programmes, pooled_cohorts)
+
+
 def disclose(inputs: Inputs, cache: BuildCache | None = None) -> tuple[SafeTable, DisclosureReport]:
     """The indicator cells after disclosure control; from ``cache`` when the same input was tabulated before."""
     package, pooled_cohorts = inputs.package, inputs.config.indicators.pooled_cohorts
 
-    def tabulate() -> tuple[SafeTable, DisclosureReport]:
-        if package.aggregated:  # counted upstream: the counts are laid out as the same cells
-            cells = cells_from_counts(package.graduate_counts, pooled_cohorts)
-        else:
-            cells = compute_indicators(package.graduates, package.programmes, pooled_cohorts)
-        return apply_disclosure(cells, inputs.config.disclosure)
+    def disclosed() -> tuple[SafeTable, DisclosureReport]:
+        return apply_disclosure(tabulate(package, pooled_cohorts), inputs.config.disclosure)
 
     if cache is None:
-        return tabulate()
+        return disclosed()
     records = package.graduate_counts if package.aggregated else package.graduates
     key = cache_key("disclose", package.aggregated, records, package.programmes, inputs.config.indicators,
                     inputs.config.disclosure)
-    return cache.get_or_compute("disclosure", key, tabulate)
+    return cache.get_or_compute("disclosure", key, disclosed)
 
 
 def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildCache):

@@ -181,26 +181,38 @@ def build(project: Path, output: Path | None, data: Path | None, workers: int | 
               help="Project whose content/site.toml gives the disclosure thresholds.")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Input data package: its record identifiers are searched for in the site too.")
-def audit(site: Path, project: Path, data: Path | None) -> None:
+@click.option("--attack", "run_attack", is_flag=True,
+              help="Also run the attacker: with the exact counts of every published cell (from --data) and every "
+                   "identity between cells, compute each primary-suppressed cell's interval by linear programming.")
+def audit(site: Path, project: Path, data: Path | None, run_attack: bool) -> None:
     """Check a built site against the privacy rules; exit 1 on any breach.
 
     No record identifier, no rate on a base under the threshold, no unrounded
-    count, no hidden figure recoverable by subtraction.
+    count, no hidden figure recoverable by subtraction. With --attack, no
+    primary-suppressed cell narrowed below its protection levels.
 
     \b
     Example:
-        ontrack audit output --data datasets/demo
+        ontrack audit output --data datasets/demo --attack
     """
+    from .build import attack as run_attacker
     from .build import audit as run_audit
 
+    if run_attack and data is None:
+        _fail(OntrackError("--attack needs the input data (--data): the attacker is given the exact counts"))
     try:
         breaches = run_audit(site, project.resolve(), data)
+        findings = run_attacker(site, project.resolve(), data) if run_attack else None
     except OntrackError as exc:
         _fail(exc)
     for breach in breaches:
         click.echo(str(breach), err=True)
-    if breaches:
-        click.echo(f"{len(breaches)} breach(es) of the privacy rules.", err=True)
+    if findings is not None:
+        for line in findings.lines():
+            click.echo(line, err=bool(findings.breaches))
+    if breaches or (findings is not None and findings.breaches):
+        total = len(breaches) + (len(findings.breaches) if findings is not None else 0)
+        click.echo(f"{total:,} breach(es) of the privacy rules.", err=True)
         sys.exit(1)
     click.echo(f"Privacy audit of {site}: no breach found.")
 

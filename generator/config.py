@@ -59,6 +59,14 @@ class DisclosureOptions:
     secondary: bool = option(True, "Hide further cells so that no hidden cell can be recovered by subtraction.")
     group_rule: bool = option(False, "Also hide a rate whose numerator, or base minus numerator, is small.")
     group_threshold: int = option(2, "The 'small' of the group rule: at most this many.", minimum=0)
+    lower_protection: int = option(
+        1, "The attacker (ontrack audit --attack) may not narrow a hidden count to less than this many graduates "
+           "below its true value, unless its interval reaches 0.", minimum=0)
+    upper_protection: int = option(
+        1, "Nor to less than this many above it, unless a published count of the same kind that contains it "
+           "is that small already.", minimum=0)
+    mean_protection: int = option(
+        10, "A hidden mean must stay uncertain by at least this percent of its sum either way.", minimum=0)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,264 @@
+"""The linear identities between the counts behind the indicator cells, derived from how the cells are made.
+
+An attacker who wants a hidden figure uses arithmetic on published ones. The
+arithmetic that holds for any input follows from how ``indicators`` counts:
+
+* every count of a group of graduates is a sum of **atoms**: the numbers of
+  graduates with one combination of the answers the flags read. The
+  destination atoms are the distinct rows of ``indicators.destination_flags``
+  over every combination of contact, labour-market status and education; the
+  job atoms split the employed by each answer of ``indicators.JOB_SUMS`` (plus
+  "not answered"); the months atoms split the graduates with a known status by
+  whether their months employed are known, with the sum of those months.
+  So ``NEET = unemployed + inactive``, the destinations add up to their base,
+  sectors and job relatedness add up to the employed who answered, and so on:
+  each is an identity between sums of the same atoms, not a hand-kept list;
+* atoms add up from units to the units that contain them (``RELATIONS``) and
+  from single cohorts to the pooled cohorts;
+* every atom is a count, so it is at least 0; the months summed are at most
+  ``months_after`` per graduate, which the input checks enforce.
+
+``System`` lays these out over one variable per (group, atom), where a group is
+a unit at one level, one cohort (or the pooled cohorts) and one observation
+point. The attacker (``attack``) adds what the published cells say and solves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .indicators import JOB_SUMS, LEVELS, RATES, UNIT_COLUMNS, destination_flags
+from .schemas import table_schema
+
+#: (child level, parent level): each atom of a parent unit is the sum of its children's.
+#: Direct parents are enough: the rest follows from these (programme within country follows from
+#: programme within country_field within country).
+RELATIONS = (
+    ("programme", "country_field"),
+    ("provider", "country"),
+    ("country_field", "country"),
+    ("country_field", "field"),
+    ("country", "all"),
+    ("field", "all"),
+)
+
+#: The indicator that reads the months employed: (numerator sum, base sum).
+MEAN_SUMS = {"MONTHS_EMP": ("months_sum", "months_known")}
+
+GROUP_COLUMNS = ["level", *UNIT_COLUMNS, "cohort", "months_after"]
+
+
+def _enum(field: str) -> list[str]:
+    schema = table_schema("graduates")
+    return next(f["constraints"]["enum"] for f in schema["fields"] if f["name"] == field)
+
+
+@dataclass(frozen=True)
+class AtomBasis:
+    """The atoms of one group and every count as a 0/1 combination of them."""
+
+    atoms: tuple[str, ...]
+    sums: dict[str, np.ndarray]                       # count name -> coefficients over the atoms
+    partitions: tuple[tuple[np.ndarray, np.ndarray], ...]  # (whole, parts): sum of parts = whole
+
+    def index(self, atom: str) -> int:
+        return self.atoms.index(atom)
+
+
+def atom_basis() -> AtomBasis:
+    """The atoms and the counts made of them, derived from the indicator definitions."""
+    contacts = [None, *_enum("contact")]
+    statuses = [None, *_enum("lm_status")]
+    educations = [None, False, True]
+    every = [(c, s, e) for c in contacts for s in statuses for e in educations]
+    flags = destination_flags(pd.Series([c for c, _, _ in every], dtype="object"),
+                              pd.Series([s for _, s, _ in every], dtype="object"),
+                              pd.Series(pd.array([e for _, _, e in every], dtype="boolean")))
+    names = list(flags)
+    table = np.column_stack([flags[name].astype(np.int8) for name in names])
+    distinct = np.unique(table, axis=0)
+    atoms = [_atom_name(row, names) for row in distinct]
+    sums: dict[str, list[float]] = {name: list(distinct[:, k]) for k, name in enumerate(names)}
+    n_dest = len(atoms)
+
+    def extend(count: int) -> None:
+        for coefficients in sums.values():
+            coefficients.extend([0] * count)
+
+    partitions = []
+    for column, (answered, counted) in JOB_SUMS.items():
+        allowed = _enum(column)
+        parts = [*counted, *([f"{answered}_other"] if set(allowed) - set(counted.values()) else []),
+                 f"{column}_missing"]
+        first = len(atoms)
+        atoms += parts
+        extend(len(parts))
+        for k, part in enumerate(parts):
+            vector = [0] * len(atoms)
+            vector[first + k] = 1
+            if part in counted:
+                sums[part] = vector
+        sums[answered] = [1 if first <= i < first + len(parts) - 1 else 0 for i in range(len(atoms))]
+        partitions.append((first, len(parts), "emp"))
+    first = len(atoms)
+    atoms += ["months_known", "months_unknown", "months_sum"]
+    extend(3)
+    sums["months_known"] = [1 if i == first else 0 for i in range(len(atoms))]
+    sums["months_sum"] = [1 if i == first + 2 else 0 for i in range(len(atoms))]
+    partitions.append((first, 2, "status_known"))
+    k = len(atoms)
+    vectors = {name: np.asarray(list(v) + [0] * (k - len(v)), dtype=np.float64) for name, v in sums.items()}
+    whole_parts = []
+    for start, count, whole in partitions:
+        parts = np.zeros(k)
+        parts[start:start + count] = 1
+        whole_parts.append((vectors[whole], parts))
+    assert all(vectors[name][n_dest:].sum() == 0 for name in names)
+    return AtomBasis(tuple(atoms), vectors, tuple(whole_parts))
+
+
+def _atom_name(row: np.ndarray, names: list[str]) -> str:
+    on = [name for name, flag in zip(names, row) if flag and name != "cohort_size"]
+    return "dest:" + ("+".join(on) if on else "not_observed")
+
+
+def cell_sums(indicator: str) -> tuple[str, str] | None:
+    """The (numerator, base) counts of an additive indicator; None for a quantile."""
+    if indicator in RATES:
+        numerator, base, _ = RATES[indicator]
+        return numerator, base
+    return MEAN_SUMS.get(indicator)
+
+
+@dataclass(frozen=True)
+class System:
+    """Variables (one per group and atom) and the identities between them that hold for any input.
+
+    ``groups`` lists every group that has at least one cell (published or hidden): a group with
+    no cell has no graduates, which anyone can see. ``equalities`` is ``A_eq @ x = 0``;
+    ``inequalities`` is ``A_ub @ x <= 0``; every variable is at least 0.
+    """
+
+    basis: AtomBasis
+    groups: pd.DataFrame
+    equalities: sparse.csr_matrix
+    inequalities: sparse.csr_matrix
+    links: pd.DataFrame    # child, parent, relation: which groups add up to which
+
+    def ancestors(self) -> sparse.csr_matrix:
+        """(groups × groups): True where the column group contains the row group (any level up, the pooled cohorts)."""
+        n = len(self.groups)
+        up = sparse.csr_matrix((np.ones(len(self.links)), (self.links["child"], self.links["parent"])), shape=(n, n))
+        up.data[:] = 1
+        reach, step = up.copy(), up
+        while step.nnz:
+            step = step @ up
+            step.data[:] = 1
+            step = step - step.multiply(reach)
+            step.eliminate_zeros()
+            reach = reach + step
+        reach.data[:] = 1
+        return reach.tocsr()
+
+    def neighbours(self) -> sparse.csr_matrix:
+        """Groups that share an identity: a child and its parent, children of one parent in one relation."""
+        n = len(self.groups)
+        child, parent = self.links["child"].to_numpy(), self.links["parent"].to_numpy()
+        up = sparse.csr_matrix((np.ones(len(child)), (child, parent)), shape=(n, n))
+        family, _ = pd.MultiIndex.from_frame(self.links[["parent", "relation"]]).factorize()
+        member = sparse.csr_matrix((np.ones(len(child)), (child, family)), shape=(n, family.max(initial=-1) + 1))
+        adjacency = up + up.T + member @ member.T
+        adjacency.setdiag(0)
+        adjacency.eliminate_zeros()
+        return adjacency.tocsr()
+
+    @property
+    def size(self) -> int:
+        return len(self.groups) * len(self.basis.atoms)
+
+    def variable(self, group: np.ndarray, atom: int) -> np.ndarray:
+        return np.asarray(group) * len(self.basis.atoms) + atom
+
+    def expression(self, groups: np.ndarray, sum_name: str) -> sparse.csr_matrix:
+        """One row per group: the count ``sum_name`` of that group as a combination of variables."""
+        coefficients = self.basis.sums[sum_name]
+        atoms = np.flatnonzero(coefficients)
+        rows = np.repeat(np.arange(len(groups)), len(atoms))
+        cols = (np.asarray(groups)[:, None] * len(self.basis.atoms) + atoms[None, :]).ravel()
+        data = np.tile(coefficients[atoms], len(groups))
+        return sparse.csr_matrix((data, (rows, cols)), shape=(len(groups), self.size))
+
+
+def group_keys(cells: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct groups of ``cells`` and each cell's group number."""
+    keys = cells[GROUP_COLUMNS].astype({"months_after": "int64"})
+    codes = keys.groupby(GROUP_COLUMNS, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    return keys.drop_duplicates().reset_index(drop=True), codes
+
+
+def build_system(groups: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]) -> System:
+    """The identities between every group's atoms: within a group, up the levels, across cohorts."""
+    basis = atom_basis()
+    k = len(basis.atoms)
+    n = len(groups)
+    eq_rows: list[sparse.coo_matrix] = []
+    # Within a group: the parts of a partition add up to their whole.
+    for whole, parts in basis.partitions:
+        eq_rows.append(_per_group(n, k, parts - whole))
+    # Up the levels and across cohorts: a parent's atom is the sum of its children's, one identity per
+    # relation (a country is the sum of its fields and, separately, of its providers).
+    numbered = groups.reset_index(names="group")
+    links = []
+    for relation, (child, parent) in enumerate(RELATIONS):
+        children = numbered[numbered["level"] == child].copy()
+        children["level"] = parent
+        for name in UNIT_COLUMNS:
+            if name not in LEVELS[parent]:
+                children[name] = ""
+        links.append(_parents(children, numbered, relation))
+    singles = numbered[numbered["cohort"].isin(pooled_cohorts)].copy()
+    singles["cohort"] = pooled_label
+    links.append(_parents(singles, numbered, len(RELATIONS)))
+    links = pd.concat(links, ignore_index=True)
+    eq_rows.append(_sum_rows(links, n, k))
+    equalities = sparse.vstack(eq_rows).tocsr()
+    # The months summed are at most months_after per graduate whose months are known.
+    months_sum, months_known = basis.index("months_sum"), basis.index("months_known")
+    g = np.arange(n)
+    months = groups["months_after"].to_numpy(dtype=np.float64)
+    inequalities = sparse.csr_matrix(
+        (np.concatenate([np.ones(n), -months]), (np.concatenate([g, g]), np.concatenate([g * k + months_sum,
+                                                                                         g * k + months_known]))),
+        shape=(n, n * k))
+    return System(basis, groups, equalities, inequalities, links)
+
+
+def _per_group(n: int, k: int, coefficients: np.ndarray) -> sparse.coo_matrix:
+    atoms = np.flatnonzero(coefficients)
+    rows = np.repeat(np.arange(n), len(atoms))
+    cols = (np.arange(n)[:, None] * k + atoms[None, :]).ravel()
+    return sparse.coo_matrix((np.tile(coefficients[atoms], n), (rows, cols)), shape=(n, n * k))
+
+
+def _parents(children: pd.DataFrame, groups: pd.DataFrame, relation: int) -> pd.DataFrame:
+    """(child, parent, relation) for each child whose parent key is a group."""
+    found = children.merge(groups, on=GROUP_COLUMNS, suffixes=("", "_parent"))
+    return pd.DataFrame({"child": found["group"].to_numpy(), "parent": found["group_parent"].to_numpy(),
+                         "relation": relation})
+
+
+def _sum_rows(links: pd.DataFrame, n: int, k: int) -> sparse.coo_matrix:
+    """One row per (parent group, relation, atom): the children's atoms minus the parent's."""
+    identity, _ = pd.MultiIndex.from_frame(links[["parent", "relation"]]).factorize()
+    parents = pd.Series(links["parent"].to_numpy()).groupby(identity).first().to_numpy()
+    m = len(parents)
+    atoms = np.arange(k)
+    rows = np.concatenate([(identity[:, None] * k + atoms).ravel(), (np.arange(m)[:, None] * k + atoms).ravel()])
+    cols = np.concatenate([(links["child"].to_numpy()[:, None] * k + atoms).ravel(),
+                           (parents[:, None] * k + atoms).ravel()])
+    data = np.concatenate([np.ones(len(links) * k), -np.ones(m * k)])
+    return sparse.coo_matrix((data, (rows, cols)), shape=(m * k, n * k))
