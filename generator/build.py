@@ -130,9 +130,7 @@ def attack(site: Path, project: Path, data: Path) -> Findings:
     config = load_config(project)
     package = load_input_package(data, project)
     cells = tabulate(package, config.indicators.pooled_cohorts)
-    first, _, last = cells.pooled_label.partition("-")
-    pooled = {str(c) for c in cells.cohorts if int(first) <= c <= int(last or first)}
-    return attack_publication(cells.cells, cells.pooled_label, pooled, published_cells(site),
+    return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_cells(site),
                               Protection.of(config.disclosure))
 
 

@@ -210,8 +210,7 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
     cells = indicators.cells
     reason = primary_reasons(cells, options)
     if options.secondary:
-        pooled_cohorts = {str(c) for c in indicators.cohorts if _in_pool(c, indicators.pooled_label)}
-        extra = secondary_suppression(cells, reason != "", indicators.pooled_label, pooled_cohorts)
+        extra = secondary_suppression(cells, reason != "", indicators.pooled_label, indicators.pooled_cohorts)
         reason[extra & (reason == "")] = "SECONDARY"
     hidden = reason != ""
     # The code columns are passed on as they are (no copy); only the figures change.
@@ -231,11 +230,6 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
 def _text(codes: np.ndarray, labels) -> pd.api.extensions.ExtensionArray:
     """Codes as pandas strings, made from the few labels rather than a million Python strings."""
     return pd.array(list(labels), dtype="str").take(codes)
-
-
-def _in_pool(cohort: int, pooled_label: str) -> bool:
-    first, _, last = pooled_label.partition("-")
-    return int(first) <= cohort <= int(last or first)
 
 
 def _report(safe: pd.DataFrame) -> DisclosureReport:

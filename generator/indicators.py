@@ -75,6 +75,12 @@ class IndicatorCells:
     pooled_label: str
     months: tuple[int, ...]
 
+    @property
+    def pooled_cohorts(self) -> set[str]:
+        """The cohorts that the pooled figures add up, as they are written in the ``cohort`` column."""
+        first, _, last = self.pooled_label.partition("-")
+        return {str(c) for c in self.cohorts if int(first) <= c <= int(last or first)}
+
 
 def wilson_interval(numerator, base, z: float = Z95):
     """Wilson score interval for a binomial proportion, vectorised; NaN where base is 0."""
