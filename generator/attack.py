@@ -23,6 +23,8 @@ one linear programme, solved twice per primary cell (least and most).
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 
 import highspy
@@ -387,10 +389,25 @@ def _row_part(matrix: sparse.csr_matrix, part: np.ndarray) -> np.ndarray:
     return out
 
 
+def _silent_highs() -> highspy.Highs:
+    """A HiGHS solver that prints nothing: it writes a banner to standard output (the file descriptor, not
+    ``sys.stdout``) when made, which would mix into a command's output."""
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        solver = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
 def _model(eq, eq_rhs, ub, ub_rhs) -> highspy.Highs:
     n = eq.shape[1]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _silent_highs()
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.col_cost_ = np.zeros(n)
