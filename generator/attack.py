@@ -217,13 +217,8 @@ def _propagate(matrix: sparse.csr_matrix, rhs: np.ndarray, size: int) -> tuple[n
 
 
 def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, published: np.ndarray,
-           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None, *,
-           exact: bool = True) -> Findings:
-    """Feasibility intervals of every primary-suppressed additive cell, given all that is published.
-
-    With ``exact=False`` a cell that no shared point shows to be protected is reported unprotected
-    without a programme of its own (its bounds are then NaN): quicker, and on the safe side.
-    """
+           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None) -> Findings:
+    """Feasibility intervals of every primary-suppressed additive cell, given all that is published."""
     if atoms is None:
         atoms = true_atoms(system, cells, group_of_cell)
     size = system.size
@@ -246,8 +241,6 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, publi
 
     # Independent parts of what is still unknown.
     unknown = np.flatnonzero(~known)
-    position = np.full(size, -1)
-    position[unknown] = np.arange(len(unknown))
     open_eq = equalities[:, unknown]
     open_eq_rhs = eq_rhs - equalities @ np.where(known, value, 0.0)
     live = np.diff(open_eq.tocsr().indptr) > 0
@@ -271,7 +264,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, publi
     ceiling = _ceilings(system, cells, group_of_cell, published, targets)
     need_high = np.minimum(truth + np.where(mean, margin, protection.upper), ceiling)
     low, high = _solve_parts(part, open_eq.tocsr(), open_eq_rhs, open_ub.tocsr(), open_ub_rhs, target_vars,
-                             need_low - offset, need_high - offset, findings, exact)
+                             need_low - offset, need_high - offset, findings)
     low, high = low + offset, high + offset
     # Protected: the interval reaches the protection levels on both sides, and holds two whole numbers at
     # least (with levels of 0, only a figure that the published totals above it give away is exempt).
@@ -282,7 +275,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, publi
     return findings
 
 
-def _solve_parts(part, eq, eq_rhs, ub, ub_rhs, targets, need_low, need_high, findings, exact):
+def _solve_parts(part, eq, eq_rhs, ub, ub_rhs, targets, need_low, need_high, findings):
     """The least and most of every target, or a value beyond what it needs, one programme per part.
 
     A target that some feasible point already takes beyond its protection needs no programme of its

@@ -164,24 +164,9 @@ class System:
         reach.data[:] = 1
         return reach.tocsr()
 
-    def neighbours(self) -> sparse.csr_matrix:
-        """Groups that share an identity: a child and its parent, children of one parent in one relation."""
-        n = len(self.groups)
-        child, parent = self.links["child"].to_numpy(), self.links["parent"].to_numpy()
-        up = sparse.csr_matrix((np.ones(len(child)), (child, parent)), shape=(n, n))
-        family, _ = pd.MultiIndex.from_frame(self.links[["parent", "relation"]]).factorize()
-        member = sparse.csr_matrix((np.ones(len(child)), (child, family)), shape=(n, family.max(initial=-1) + 1))
-        adjacency = up + up.T + member @ member.T
-        adjacency.setdiag(0)
-        adjacency.eliminate_zeros()
-        return adjacency.tocsr()
-
     @property
     def size(self) -> int:
         return len(self.groups) * len(self.basis.atoms)
-
-    def variable(self, group: np.ndarray, atom: int) -> np.ndarray:
-        return np.asarray(group) * len(self.basis.atoms) + atom
 
     def expression(self, groups: np.ndarray, sum_name: str) -> sparse.csr_matrix:
         """One row per group: the count ``sum_name`` of that group as a combination of variables."""
