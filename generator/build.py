@@ -114,24 +114,23 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
     return Inputs(project, config, content, package, benchmark)
 
 
-def audit(site: Path, project: Path, data: Path | None = None) -> list:
-    """The privacy audit of a built site; with input data, record identifiers are searched for too."""
+def audit(site: Path, project: Path, data: Path | None = None,
+          attack: bool = False) -> tuple[list, Findings | None]:
+    """The privacy audit of a built site; with input data, record identifiers are searched for too.
+
+    With ``attack`` (which needs ``data``), also the attacker's findings: every primary cell's feasibility
+    interval, given the exact counts of every cell the site's tables publish (made again from the data).
+    """
     config = load_config(project)
-    record_ids = None
+    record_ids, findings = None, None
     if data is not None:
         package = load_input_package(data, project)
         record_ids = package.record_ids()
-    return audit_output(site, config.disclosure, record_ids)
-
-
-def attack(site: Path, project: Path, data: Path) -> Findings:
-    """The attacker against a built site: every primary cell's feasibility interval, given the exact counts
-    of every cell the site's tables publish (made again from the input ``data``)."""
-    config = load_config(project)
-    package = load_input_package(data, project)
-    cells = tabulate(package, config.indicators.pooled_cohorts)
-    return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_cells(site),
-                              Protection.of(config.disclosure))
+        if attack:
+            cells = tabulate(package, config.indicators.pooled_cohorts)
+            findings = attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts,
+                                          published_cells(site), Protection.of(config.disclosure))
+    return audit_output(site, config.disclosure, record_ids), findings
 
 
 def tabulate(package: InputPackage, pooled_cohorts: int) -> IndicatorCells:

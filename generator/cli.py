@@ -195,14 +195,12 @@ def audit(site: Path, project: Path, data: Path | None, run_attack: bool) -> Non
     Example:
         ontrack audit output --data datasets/demo --attack
     """
-    from .build import attack as run_attacker
     from .build import audit as run_audit
 
     if run_attack and data is None:
         _fail(OntrackError("--attack needs the input data (--data): the attacker is given the exact counts"))
     try:
-        breaches = run_audit(site, project.resolve(), data)
-        findings = run_attacker(site, project.resolve(), data) if run_attack else None
+        breaches, findings = run_audit(site, project.resolve(), data, attack=run_attack)
     except OntrackError as exc:
         _fail(exc)
     for breach in breaches:
