@@ -295,6 +295,35 @@ def new(directory: Path) -> None:
     click.echo(f"  ontrack build {directory}    build it into {directory / 'output'}")
 
 
+@main.command()
+@PROJECT
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Folder to write the forms into (made if absent; the forms' files in it are replaced).")
+@click.option("--odk-validate", is_flag=True,
+              help="Also check each XForm with ODK Validate, as ODK Collect and KoBoToolbox would (needs Java).")
+def questionnaire(project: Path, out: Path, odk_validate: bool) -> None:
+    """Write the core questionnaire: an XLSForm for KoBoToolbox or ODK, its XForm, and a printable page.
+
+    Labels are in every language of the site; answer codes are ontrack's input
+    codes; the modules switched on under [questionnaire] in content/site.toml
+    are added. Every form is converted with pyxform before anything is written.
+
+    \b
+    Example:
+        ontrack questionnaire . --out forms
+        ontrack questionnaire my-site --out my-site/forms --odk-validate
+    """
+    from .config import load_config
+    from .questionnaire import write_questionnaire
+
+    try:
+        folder = _existing_project(project)
+        written = write_questionnaire(folder, load_config(folder), out, odk_validate=odk_validate)
+    except OntrackError as exc:
+        _fail(exc, "nothing was written")
+    click.echo(f"Wrote {len(written)} files into {out}: " + ", ".join(p.name for p in written) + ".")
+
+
 @main.command("demo-data")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the input data package into.")

@@ -76,11 +76,30 @@ class IndicatorOptions:
 
 
 @dataclass(frozen=True)
+class QuestionnaireOptions:
+    form_id: str = option("ontrack_core", "Form id of the questionnaire (ontrack questionnaire); every export carries it "
+                                          "and ontrack import checks it. Letters, digits and _ only.")
+    form_version: str = option("1", "Version of the questionnaire; change it whenever you change the form. Every "
+                                    "export carries it and ontrack import refuses exports of another version.")
+    currency: str = option("EUR", "ISO 4217 code of the currency the earnings question asks for.")
+    early_wave: bool = option(False, "Add a first contact at 2 months after graduation (as TRACKTION's pilot) to the "
+                                     "waves. Its answers stay with the provider: ontrack's observation points start "
+                                     "at 6 months.")
+    skills_use: bool = option(False, "Ask the employed how much they use the skills of their training (kept by the "
+                                     "provider, not imported).")
+    further_study: bool = option(False, "Ask those in education what they study and at which level (kept by the "
+                                        "provider, not imported).")
+    employer_survey: bool = option(False, "Also write an employer questionnaire on satisfaction with graduates "
+                                          "(EQAVET indicator 6b).")
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteOptions = field(default_factory=SiteOptions)
     data: DataOptions = field(default_factory=DataOptions)
     disclosure: DisclosureOptions = field(default_factory=DisclosureOptions)
     indicators: IndicatorOptions = field(default_factory=IndicatorOptions)
+    questionnaire: QuestionnaireOptions = field(default_factory=QuestionnaireOptions)
 
 
 SECTIONS = {f.name: f.type for f in fields(Config)}
@@ -89,6 +108,7 @@ _SECTION_CLASSES = {
     "data": DataOptions,
     "disclosure": DisclosureOptions,
     "indicators": IndicatorOptions,
+    "questionnaire": QuestionnaireOptions,
 }
 
 
@@ -115,6 +135,15 @@ def _check_value(name: str, value: Any, default: Any, meta: dict) -> str | None:
         return f"must be at least {meta['minimum']}, not {value}"
     if meta["choices"] and value not in meta["choices"]:
         return f"must be one of {', '.join(meta['choices'])}, not {value!r}"
+    if name == "form_id" and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", value):
+        return f"must start with a letter or _ and hold only letters, digits and _, not {value!r}"
+    if name == "form_version" and not re.fullmatch(r"[A-Za-z0-9._-]{1,32}", value):
+        return f"must be letters, digits, '.', '_' or '-' (at most 32), not {value!r}"
+    if name == "currency":
+        from .codelists import currency_codes
+
+        if value not in currency_codes():
+            return f"must be an ISO 4217 currency code such as EUR, not {value!r}"
     if name == "languages":
         from .i18n import language_problem
 

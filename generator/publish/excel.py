@@ -80,7 +80,7 @@ def _readme_rows(tables: list[PublishedTable], config: Config, release: dt.datet
     return rows
 
 
-def _repack(workbook: bytes, release: dt.datetime, core_xml: bytes) -> bytes:
+def repack_workbook(workbook: bytes, release: dt.datetime, core_xml: bytes) -> bytes:
     """The workbook's ZIP again, entries in the same order, with fixed times and the fixed core properties."""
     stamp = (max(release.year, 1980), release.month, release.day, release.hour, release.minute, release.second)
     out = io.BytesIO()
@@ -118,4 +118,4 @@ def indicator_workbook(tables: list[PublishedTable], config: Config, release: dt
     # save() sets "modified" to now; the core properties are written again with the release date.
     props.created = props.modified = release
     props.lastModifiedBy = None
-    return _repack(buffer.getvalue(), release, tostring(props.to_tree()))
+    return repack_workbook(buffer.getvalue(), release, tostring(props.to_tree()))
