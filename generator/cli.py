@@ -324,6 +324,45 @@ def questionnaire(project: Path, out: Path, odk_validate: bool) -> None:
     click.echo(f"Wrote {len(written)} files into {out}: " + ", ".join(p.name for p in written) + ".")
 
 
+@main.command("import")
+@PROJECT
+@click.option("--roster", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV of the cohort: graduate_id, programme_code, provider_code, cohort_year [, sex, untraced].")
+@click.option("--export", "exports", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A wave's CSV export from KoBoToolbox or ODK, with the form's XML names as headers. Repeatable.")
+@click.option("--key", "key", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File holding the secret key of the pseudonyms (at least 16 bytes); keep it outside the package.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the input data package into (absent or empty).")
+@click.option("--codes", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Package whose programmes.csv and providers.csv are copied (default: [data] package).")
+def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], key: Path, out: Path,
+                   codes: Path | None) -> None:
+    """Turn a roster and survey exports into an input data package that ontrack check accepts.
+
+    Every graduate on the roster gets a row for each exported wave of their
+    cohort: their answers, or NONRESPONSE / UNTRACED. Local identifiers become
+    keyed pseudonyms. Problems are printed as file:line:column and nothing
+    is written.
+
+    \b
+    Example:
+        ontrack import . --roster roster.csv --export wave6.csv --export wave12.csv \\
+            --key ~/tracking.key --out datasets/2026
+        ontrack check . --data datasets/2026
+    """
+    from .config import load_config
+    from .survey import import_surveys as run_import
+
+    try:
+        folder = _existing_project(project)
+        count = run_import(folder, load_config(folder), roster, list(exports), key, out, codes)
+    except OntrackError as exc:
+        _fail(exc, "nothing was written")
+    click.echo(f"Wrote {out}/datapackage.json: {count:,} observations from {len(exports)} exports.")
+
+
 @main.command("demo-data")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the input data package into.")

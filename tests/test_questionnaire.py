@@ -67,7 +67,7 @@ class XForm:
 
 def _xpath_as_python(expression: str) -> str:
     """A relevant, constraint or calculation of this form as a Python expression over answers ``a``."""
-    python = re.sub(r"\s*/data/(\w+)\s*", r" a.get('\1') ", expression)
+    python = re.sub(r"\s*/data/(\w+)\s*", r" a.get('\1', '') ", expression)
     python = re.sub(r"(?<![<>!=])=(?!=)", "==", python).replace("if(", "IF(")
     return python.replace(". ", "dot ")
 

@@ -71,6 +71,16 @@ class Form:
     title: str                  # English message id
     questions: tuple[Question, ...] = field(default_factory=tuple)
 
+    def part_notes(self) -> dict[str, str]:
+        """The note that opens each part, by the question it stands before: ``{"work_last_week": "part_1"}``."""
+        opening = [q.name for q in self.questions if q.part]
+        return {name: f"part_{n}" for n, name in enumerate(opening, start=1)}
+
+    def field_names(self) -> list[str]:
+        """Every name an export of the form may have as a column, notes included."""
+        notes = self.part_notes()
+        return [name for q in self.questions for name in ((notes[q.name],) if q.name in notes else ()) + (q.name,)]
+
     def question(self, name: str) -> Question:
         return next(q for q in self.questions if q.name == name)
 

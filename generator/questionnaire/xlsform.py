@@ -58,12 +58,11 @@ def constraint(question: Question) -> tuple[str, str, dict]:
 def survey_rows(form: Form, languages: Sequence[Language]) -> list[dict[str, str]]:
     """One row per question, with a note row where a part of the questionnaire begins."""
     rows = []
-    parts = 0
+    notes = form.part_notes()
     for question in form.questions:
         relevant = question.shown_if.xpath() if question.shown_if else ""
         if question.part:
-            parts += 1
-            rows.append({"type": "note", "name": f"part_{parts}", "relevant": relevant,
+            rows.append({"type": "note", "name": notes[question.name], "relevant": relevant,
                          **{column("label", lang): translate(lang, question.part) for lang in languages}})
         kind = f"select_one {question.choice_list}" if question.kind == "select_one" else question.kind
         check, message, params = constraint(question)
