@@ -33,10 +33,16 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from .precision import published_steps, round_count, steps_per_whole
+from .indicators import DESTINATIONS, RELATED, SECTORS
 from .identities import GROUP_COLUMNS, System, build_system, cell_sums, group_keys
 
 #: Below this, two LP bounds are the same number.
 _EPS = 1e-6
+#: Without ``exact``, at most this many targets left by the joint points get programmes of their own.
+_SINGLES = 100
+#: How near its need an interior point must take a target to certify it (a thousandth of a graduate).
+_POINT_EPS = 1e-3
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ class Findings:
     identities: int = 0
     variables: int = 0
     programmes_solved: int = 0
+    binding: dict[int, np.ndarray] = field(default_factory=dict)  # broken cell -> published cells that pin it
+    too_precise: list[int] = field(default_factory=list)
+    empty_answers: int = 0   # primary cells that are an answer of several that nobody gave: not sensitive   # cells whose value has more digits than its base allows
 
     keys: pd.DataFrame | None = None   # each cell's key columns, to name it
 
@@ -84,21 +93,29 @@ class Findings:
     def breaches(self) -> list[Interval]:
         return [i for i in self.intervals if not i.protected]
 
+    @property
+    def failed(self) -> bool:
+        """Whether the publication fails the attack: a primary cell narrowed, or a figure too precise."""
+        return bool(self.breaches or self.too_precise)
+
     def narrowest(self) -> Interval | None:
         return min(self.intervals, key=lambda i: (i.width, i.cell), default=None)
 
     def where(self, interval: Interval) -> str:
         """The cell of an interval, as its key (level, units, cohort, months after, indicator)."""
+        return self.where_cell(interval.cell)
+
+    def where_cell(self, cell: int) -> str:
         if self.keys is None:
-            return f"cell {interval.cell}"
-        row = self.keys.iloc[interval.cell]
-        return " ".join(str(v) for v in row.to_numpy() if str(v) != "")
+            return f"cell {cell}"
+        return " ".join(str(v) for v in self.keys.iloc[cell].to_numpy() if str(v) != "")
 
     def lines(self, limit: int = 20) -> list[str]:
         """What the attacker did and found, then the first ``limit`` cells it broke."""
         out = [f"Attacker: {self.cells_checked:,} published and hidden cells, {self.identities:,} identities "
                f"between {self.variables:,} counts, {self.programmes_solved:,} linear programmes; "
-               f"{len(self.intervals):,} primary-suppressed cells, {len(self.breaches):,} narrowed below "
+               f"{len(self.intervals) + self.empty_answers:,} primary-suppressed cells ({self.empty_answers:,} of them "
+               f"an answer of several that nobody gave, not sensitive), {len(self.breaches):,} narrowed below "
                f"their protection ({sum(i.width < _EPS for i in self.breaches):,} recovered exactly)."]
         narrowest = self.narrowest()
         if narrowest is not None:
@@ -109,34 +126,51 @@ class Findings:
                        f"(true {interval.value:g})")
         if len(self.breaches) > limit:
             out.append(f"  ... and {len(self.breaches) - limit:,} more")
+        if self.too_precise:
+            where = "; ".join(self.where_cell(c) for c in self.too_precise[:limit])
+            out.append(f"  {len(self.too_precise):,} published values have more digits than their base allows: {where}")
         return out
 
+
+#: Indicators that are one answer of several (a destination, a sector, a degree of job relatedness).
+EMPTY_SAFE = (*DESTINATIONS, *RELATED, *SECTORS)
 
 #: The reasons of the primary rules: the cells the attacker must not narrow.
 PRIMARY_REASONS = ("MIN_BASE", "MIN_N", "GROUP")
 
 
 def attack_publication(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str],
-                       published_cells: pd.DataFrame, protection: Protection) -> Findings:
-    """The attacker against a publication: ``published_cells`` are the rows of its cell tables (keys,
-    ``value``, ``flag``, ``suppression_reason``); ``cells`` the exact cells they were made from.
+                       published_cells: pd.DataFrame, protection: Protection, rounding_base: int) -> Findings:
+    """The attacker against a publication: ``published_cells`` are the rows of its cell tables as written
+    (text: keys, ``value`` in percent for a rate, ``base_rounded``, ``flag``, ``suppression_reason``);
+    ``cells`` the exact cells they were made from, to know the truth it is compared with.
 
-    A cell that no table shows is hidden; a primary cell is one whose reason is a primary rule's.
+    A cell that no table shows is hidden; a primary cell is one whose reason is a primary rule's. A value
+    with more digits than its base allows is reported as such, and read to the digits it has.
     """
     keys = [*GROUP_COLUMNS, "indicator"]
-    shown = published_cells[keys + ["value", "flag", "suppression_reason"]].astype(str)
+    columns = ["value", "base_rounded", "flag", "suppression_reason"]
+    shown = published_cells[keys + columns].astype(str)
     exact = cells[keys].astype(str).reset_index(drop=True)
     exact["row"] = np.arange(len(exact))
-    matched = exact.merge(shown, on=keys, how="left")
-    published = np.zeros(len(cells), dtype=bool)
-    primary = np.zeros(len(cells), dtype=bool)
-    row = matched["row"].to_numpy()
-    published[row] = ((matched["flag"].fillna("c") != "c") & (matched["value"].fillna("") != "")).to_numpy()
-    primary[row] = matched["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    matched = exact.merge(shown, on=keys, how="left").sort_values("row")
+    kinds = cells["kind"].to_numpy()
+    value = pd.to_numeric(matched["value"], errors="coerce").to_numpy()
+    rounded = pd.to_numeric(matched["base_rounded"], errors="coerce").to_numpy()
+    published = (matched["flag"].fillna("c") != "c").to_numpy() & ~np.isnan(value) & ~np.isnan(rounded)
+    primary = matched["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    rounded = np.where(published, rounded, 0).astype("int64")
+    steps = steps_per_whole(kinds, rounded)
+    # A rate is written in percent: its value in steps is value / 100 * steps.
+    scaled = np.where(kinds == "rate", value / 100, value) * steps
+    units = np.where(published, np.round(np.nan_to_num(scaled)), 0).astype("int64")
+    extra = published & (steps > 0) & (np.abs(np.nan_to_num(scaled) - units) > 1e-6)
     groups, group_of_cell = group_keys(cells)
     system = build_system(groups, pooled_label, pooled_cohorts)
-    findings = attack(system, cells.reset_index(drop=True), group_of_cell, published, primary, protection)
+    findings = attack(system, cells.reset_index(drop=True), group_of_cell,
+                      Shown(published, units, rounded, rounding_base), primary, protection)
     findings.keys = exact[keys]
+    findings.too_precise = np.flatnonzero(extra).tolist()
     return findings
 
 
@@ -159,29 +193,89 @@ def true_atoms(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray) -
     return np.round(solution.T, 6)
 
 
-def facts(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, published: np.ndarray,
-          atoms: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """What the published cells tell, as rows ``F @ x = f``: exact numerators and bases, and 0 bases for
-    the cells that do not exist in a group that has others."""
-    values = atoms.ravel()
-    rows, rhs = [], []
+@dataclass(frozen=True)
+class Shown:
+    """What the files say of each cell: published or not, its value in published steps, its rounded base."""
+
+    published: np.ndarray      # bool
+    units: np.ndarray          # int64: the value in steps of ``disclosure.steps_per_whole``
+    base_rounded: np.ndarray   # int64
+    rounding_base: int
+
+    @classmethod
+    def of_counts(cls, cells: pd.DataFrame, published: np.ndarray, rounding_base: int) -> Shown:
+        """What a publication of ``cells`` with these cells published says (as ``apply_disclosure`` writes it)."""
+        rounded = round_count(cells["base"], rounding_base)
+        steps = steps_per_whole(cells["kind"].to_numpy(), rounded)
+        units = published_steps(cells["numerator"].to_numpy(), cells["base"].to_numpy(), np.maximum(steps, 1))
+        return cls(np.asarray(published, dtype=bool), units, rounded, rounding_base)
+
+
+def count_bounds(kind: np.ndarray, units: np.ndarray, base_rounded: np.ndarray,
+                 rounding_base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The least and most numerator and base that a published value and rounded base allow, per cell.
+
+    Every base that rounds to the published one is tried, and with it every numerator whose value,
+    published by ``disclosure.published_steps``, is the published value: exact where one pair fits.
+    """
+    steps = np.maximum(steps_per_whole(kind, base_rounded), 1)
+    u = np.asarray(units, dtype="int64")
+    rate = np.asarray(kind) == "rate"
+    first = np.ceil(np.asarray(base_rounded) - rounding_base / 2).astype("int64")
+    n_lo = np.full(len(u), np.iinfo("int64").max)
+    n_hi = np.full(len(u), -1)
+    b_lo = np.full(len(u), np.iinfo("int64").max)
+    b_hi = np.full(len(u), -1)
+    for offset in range(rounding_base):
+        base = np.maximum(first + offset, 1)
+        in_rounding = round_count(base, rounding_base) == base_rounded
+        least = np.maximum(-((-(2 * u - 1) * base) // (2 * steps)), 0)
+        most = -((-(2 * u + 1) * base) // (2 * steps)) - 1
+        most = np.where(rate, np.minimum(most, base), most)
+        fits = in_rounding & (least <= most)
+        # The same function that published the value must give it back (guards the algebra above).
+        assert np.all(~fits | (published_steps(least, base, steps) == u))
+        n_lo = np.where(fits, np.minimum(n_lo, least), n_lo)
+        n_hi = np.where(fits, np.maximum(n_hi, most), n_hi)
+        b_lo = np.where(fits, np.minimum(b_lo, base), b_lo)
+        b_hi = np.where(fits, np.maximum(b_hi, base), b_hi)
+    return n_lo, n_hi, b_lo, b_hi
+
+
+def facts(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray,
+          shown: Shown) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """What the published cells tell, as rows ``lower <= F @ x <= upper``: the numerator and base that
+    each published value and rounded base allow, the value's step as a ratio of the two, and 0 bases
+    for the cells that do not exist in a group that has others (anyone can see the row is missing)."""
+    rows, lower, upper, cell_of_row = [], [], [], []
     kinds = cells["kind"].to_numpy()
     additive = np.isin(kinds, ["rate", "mean"])
+    n_lo, n_hi, b_lo, b_hi = count_bounds(kinds, shown.units, shown.base_rounded, shown.rounding_base)
+    steps = np.maximum(steps_per_whole(kinds, shown.base_rounded), 1)
     for indicator, index in pd.Series(np.arange(len(cells))).groupby(cells["indicator"].to_numpy()):
         sums = cell_sums(indicator)
         if sums is None:
             continue
         index = index.to_numpy()
-        shown = index[published[index] & additive[index]]
-        for name in sums:
-            expression = system.expression(group_of_cell[shown], name)
-            rows.append(expression)
-            rhs.append(expression @ values)
-        # A group without this cell has none of its base: anyone can see that the row is missing.
+        at = index[shown.published[index] & additive[index]]
+        numerator = system.expression(group_of_cell[at], sums[0])
+        base = system.expression(group_of_cell[at], sums[1])
+        rows += [numerator, base]
+        cell_of_row += [at] * 4
+        lower += [n_lo[at], b_lo[at]]
+        upper += [n_hi[at], b_hi[at]]
+        # The value's step: (2u - 1) / 2k <= numerator / base < (2u + 1) / 2k.
+        k, u = sparse.diags(2.0 * steps[at]), shown.units[at]
+        rows += [k @ numerator - sparse.diags(2.0 * u - 1) @ base, k @ numerator - sparse.diags(2.0 * u + 1) @ base]
+        lower += [np.zeros(len(at)), np.full(len(at), -np.inf)]
+        upper += [np.full(len(at), np.inf), np.zeros(len(at))]
         absent = np.setdiff1d(np.arange(len(system.groups)), group_of_cell[index])
         rows.append(system.expression(absent, sums[1]))
-        rhs.append(np.zeros(len(absent)))
-    return sparse.vstack(rows).tocsr(), np.concatenate(rhs)
+        cell_of_row.append(np.full(len(absent), -1))
+        lower.append(np.zeros(len(absent)))
+        upper.append(np.zeros(len(absent)))
+    return (sparse.vstack(rows).tocsr(), np.concatenate(lower).astype(float), np.concatenate(upper).astype(float),
+            np.concatenate(cell_of_row))
 
 
 def _propagate(matrix: sparse.csr_matrix, rhs: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -216,67 +310,87 @@ def _propagate(matrix: sparse.csr_matrix, rhs: np.ndarray, size: int) -> tuple[n
             known[columns] = True
 
 
-def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, published: np.ndarray,
-           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None) -> Findings:
-    """Feasibility intervals of every primary-suppressed additive cell, given all that is published."""
+def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown: Shown,
+           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None,
+           exact: bool = True) -> Findings:
+    """Feasibility intervals of every primary-suppressed additive cell, given all that is published.
+
+    Without ``exact``, when more than a hundred cells are left that no joint point takes to their
+    protection, they are reported at the values the last joint point gave them, without programmes of
+    their own (faster; as disclosure control's rounds use it: a cell so reported may in truth be
+    protected, never the other way round)."""
     if atoms is None:
         atoms = true_atoms(system, cells, group_of_cell)
-    size = system.size
-    given, given_rhs = facts(system, cells, group_of_cell, published, atoms)
-    equalities = sparse.vstack([system.equalities, given]).tocsr()
-    eq_rhs = np.concatenate([np.zeros(system.equalities.shape[0]), given_rhs])
-    known, value = _propagate(equalities, eq_rhs, size)
-    findings = Findings(identities=system.equalities.shape[0] + system.inequalities.shape[0],
-                        variables=size)
+    given, given_lower, given_upper, given_cell = facts(system, cells, group_of_cell, shown)
+    n_eq, n_ub = system.equalities.shape[0], system.inequalities.shape[0]
+    rows = sparse.vstack([system.equalities, system.inequalities, given]).tocsr()
+    lower = np.concatenate([np.zeros(n_eq), np.full(n_ub, -np.inf), given_lower])
+    upper = np.concatenate([np.zeros(n_eq), np.zeros(n_ub), given_upper])
+    cell_of_row = np.concatenate([np.full(n_eq + n_ub, -1), given_cell])
+    findings = Findings(identities=n_eq + n_ub, variables=system.size)
 
     # The primary cells and the numerator of each, as rows over the variables.
     kinds = cells["kind"].to_numpy()
     targets = np.flatnonzero(primary & np.isin(kinds, ["rate", "mean"]))
     findings.cells_checked = int(np.isin(kinds, ["rate", "mean"]).sum())
+    truth = numerator_rows(system, cells, group_of_cell, targets) @ atoms.ravel()
+    # That no graduate gave one of several answers tells nothing about any one of them (as tau-Argus
+    # holds empty cells safe): such cells need no protection.
+    empty = (truth == 0) & np.isin(cells["indicator"].to_numpy()[targets], EMPTY_SAFE)
+    findings.empty_answers = int(empty.sum())
+    targets, truth = targets[~empty], truth[~empty]
     if len(targets) == 0:
         return findings
     numerators = numerator_rows(system, cells, group_of_cell, targets)
-    truth = numerators @ atoms.ravel()
-    offset = numerators @ np.where(known, value, 0.0)
-
-    # Independent parts of what is still unknown.
-    unknown = np.flatnonzero(~known)
-    open_eq = equalities[:, unknown]
-    open_eq_rhs = eq_rhs - equalities @ np.where(known, value, 0.0)
-    live = np.diff(open_eq.tocsr().indptr) > 0
-    open_eq, open_eq_rhs = open_eq[live], open_eq_rhs[live]
-    open_ub = system.inequalities[:, unknown]
-    open_ub_rhs = -(system.inequalities @ np.where(known, value, 0.0))
-    live_ub = np.diff(open_ub.tocsr().indptr) > 0
-    open_ub, open_ub_rhs = open_ub[live_ub], open_ub_rhs[live_ub]
-    incidence = sparse.vstack([open_eq, open_ub]).tocsr()
-    incidence.data[:] = 1
-    adjacency = (incidence.T @ incidence).tocsr()
-    _, part = connected_components(adjacency, directed=False)
-
-    target_vars = numerators[:, unknown].tocsr()
     mean = kinds[targets] == "mean"
     margin = np.abs(truth) * protection.mean_percent / 100
     need_low = np.maximum(truth - np.where(mean, margin, protection.lower), 0.0)
     # What a published total containing the group already says is no disclosure: a cell need not look
-    # larger than the smallest published count of the same kind above it (a sector with no graduate in
-    # the whole country has none in any of its programmes, and anyone can read that).
-    ceiling = _ceilings(system, cells, group_of_cell, published, targets)
+    # larger than the most that the smallest published count of the same kind above it allows (a sector
+    # with no graduate in the whole country has none in any of its programmes, and anyone can read that).
+    _, most, _, _ = count_bounds(kinds, shown.units, shown.base_rounded, shown.rounding_base)
+    ceiling = _ceilings(system, cells, group_of_cell, shown.published, most, targets)
     need_high = np.minimum(truth + np.where(mean, margin, protection.upper), ceiling)
-    low, high = _solve_parts(part, open_eq.tocsr(), open_eq_rhs, open_ub.tocsr(), open_ub_rhs, target_vars,
-                             need_low - offset, need_high - offset, findings)
-    low, high = low + offset, high + offset
+
+    low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings, exact)
+    findings.binding = {int(targets[t]): np.unique(cell_of_row[list(r)][cell_of_row[list(r)] >= 0])
+                        for t, r in binding.items()}
     # Protected: the interval reaches the protection levels on both sides, and holds two whole numbers at
     # least (with levels of 0, only a figure that the published totals above it give away is exempt).
-    ok = ((low <= need_low + _EPS) & (high >= need_high - _EPS)
+    ok = ((low <= need_low + _POINT_EPS) & (high >= need_high - _POINT_EPS)
           & ((high - low >= 1 - _EPS) | (high >= ceiling - _EPS)))
     findings.intervals = [Interval(int(c), float(v), float(lo), float(hi), bool(k))
                           for c, v, lo, hi, k in zip(targets, truth, low, high, ok)]
     return findings
 
 
-def _solve_parts(part, eq, eq_rhs, ub, ub_rhs, targets, need_low, need_high, findings):
-    """The least and most of every target, or a value beyond what it needs, one programme per part.
+def _attack_whole(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,
+                  numerators: sparse.csr_matrix, need_low: np.ndarray, need_high: np.ndarray, findings: Findings,
+                  exact: bool = True):
+    """The targets' intervals over the whole system: facts propagated, then one programme per independent
+    part of what is still unknown."""
+    size = rows.shape[1]
+    equal = lower == upper
+    known, value = _propagate(rows[equal], lower[equal], size)
+    fixed = np.where(known, value, 0.0)
+    offset = numerators @ fixed
+    unknown = np.flatnonzero(~known)
+    open_rows = rows[:, unknown].tocsr()
+    shift = rows @ fixed
+    live = np.diff(open_rows.indptr) > 0
+    open_rows, open_lower, open_upper = open_rows[live], (lower - shift)[live], (upper - shift)[live]
+    incidence = open_rows.copy()
+    incidence.data[:] = 1
+    _, part = connected_components((incidence.T @ incidence).tocsr(), directed=False)
+    low, high, binding = _solve_parts(part, open_rows, open_lower, open_upper, numerators[:, unknown].tocsr(),
+                                      need_low - offset, need_high - offset, findings, exact)
+    live_rows = np.flatnonzero(live)
+    return low + offset, high + offset, {t: {int(live_rows[r]) for r in found} for t, found in binding.items()}
+
+
+def _solve_parts(part, rows, lower, upper, targets, need_low, need_high, findings, exact=True):
+    """The least and most of every target, or a value beyond what it needs, one programme per part; and
+    for each target that falls short, the rows that hold it (numbered as ``rows``).
 
     A target that some feasible point already takes beyond its protection needs no programme of its
     own: maximising (minimising) the sum of the open targets finds such points for many at once.
@@ -287,32 +401,34 @@ def _solve_parts(part, eq, eq_rhs, ub, ub_rhs, targets, need_low, need_high, fin
     low, high = np.where(has, np.nan, 0.0), np.where(has, np.nan, 0.0)
     target_part = np.full(n, -1)
     target_part[has] = part[targets.indices[targets.indptr[:-1][has]]]
-    eq_part = _row_part(eq, part)
-    ub_part = _row_part(ub, part)
+    row_part = _row_part(rows, part)
+    binding: dict[int, set[int]] = {}
     for p in np.unique(target_part[has]):
         columns = np.flatnonzero(part == p)
-        eq_rows = np.flatnonzero(eq_part == p)
-        ub_rows = np.flatnonzero(ub_part == p)
-        model = _model(eq[eq_rows][:, columns], eq_rhs[eq_rows], ub[ub_rows][:, columns], ub_rhs[ub_rows])
+        mine_rows = np.flatnonzero(row_part == p)
+        model = _model(rows[mine_rows][:, columns], lower[mine_rows], upper[mine_rows])
         findings.programmes_solved += 1
         mine = np.flatnonzero(target_part == p)
         objectives = targets[mine][:, columns].tocsr()
         for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
-            _bound(model, objectives, mine, bound, need, minimise)
-    return low, high
+            found: dict[int, np.ndarray] = {}
+            _bound(model, objectives, mine, bound, need, minimise, found, exact)
+            for target, local in found.items():
+                binding.setdefault(target, set()).update(mine_rows[local].tolist())
+    return low, high, binding
 
 
 def _ceilings(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, published: np.ndarray,
-              targets: np.ndarray) -> np.ndarray:
-    """For each target cell, the smallest published numerator of its indicator in a group that contains it."""
+              most: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """For each target cell, the least of the most numerators that the published cells of its indicator
+    allow in the groups that contain it."""
     ancestors = system.ancestors()
     out = np.full(len(targets), np.inf)
     indicator = cells["indicator"].to_numpy()
-    numerator = cells["numerator"].to_numpy()
     for name in pd.unique(indicator[targets]):
         shown = np.flatnonzero((indicator == name) & published)
         value = np.full(len(system.groups), np.inf)
-        value[group_of_cell[shown]] = numerator[shown]
+        value[group_of_cell[shown]] = most[shown]
         at = np.flatnonzero(indicator[targets] == name)
         rows = ancestors[group_of_cell[targets[at]]]
         if rows.nnz == 0:
@@ -342,36 +458,67 @@ def numerator_rows(system: System, cells: pd.DataFrame, group_of_cell: np.ndarra
 
 
 def _bound(model: highspy.Highs, objectives: sparse.csr_matrix, mine: np.ndarray, bound: np.ndarray,
-           need: np.ndarray, minimise: bool) -> None:
+           need: np.ndarray, minimise: bool, binding: dict[int, np.ndarray], exact: bool = True) -> None:
     """Fill ``bound`` for the targets ``mine``: a value beyond ``need`` that a feasible point reaches, or,
-    where none does, the target's exact least (most) value.
+    where none does, the target's exact least (most) value; ``binding`` gets, for each of those, the rows
+    of the programme that hold it there (those with a dual value).
 
-    The sum of a set of targets is optimised at once; those the optimum takes beyond their need are done.
-    A set where none is halves, down to single targets, whose optimum is exact. So every protected
-    target costs a share of one programme, and every unprotected one a few.
+    One programme takes every open target as far as its need and no further (a capped sum, so that one
+    target going without end does not leave the others where they are); those that get there are done,
+    and the rest try again without them. Targets that no joint point moves are solved one at a time.
     """
     sign = 1.0 if minimise else -1.0
-    stack = [np.arange(len(mine))]
-    while stack:
-        subset = stack.pop()
-        objective = np.asarray(objectives[subset].sum(axis=0)).ravel()
-        if len(subset) == 1:
-            bound[mine[subset[0]]] = _optimum(model, objective, minimise=minimise)
-            continue
-        point = _point(model, objective, minimise=minimise)
-        if point is None:  # the sum goes without end: some target does, so try halves
-            reached = np.full(len(subset), -sign * np.inf)
-        else:
-            reached = objectives[subset] @ point
-        done = sign * reached <= sign * need[mine[subset]] + _EPS
-        bound[mine[subset[done]]] = reached[done]
-        rest = subset[~done]
-        if done.any():
-            if len(rest):
-                stack.append(rest)
-        elif len(rest):
-            half = len(rest) // 2
-            stack.extend([rest[:half], rest[half:]])
+    open_ = np.arange(len(mine))
+    while len(open_) > 1:
+        reached = _capped(model, objectives[open_], need[mine[open_]], minimise)
+        done = sign * reached <= sign * need[mine[open_]] + _POINT_EPS
+        bound[mine[open_[done]]] = reached[done]
+        if done.sum() < max(1, len(open_) // 100):  # stalled: a round that settles under 1% of what is left
+            open_ = open_[~done]
+            if not exact and len(open_) > _SINGLES:
+                bound[mine[open_]] = reached[~done]
+                return
+            break
+        open_ = open_[~done]
+    for k in open_:
+        objective = np.asarray(objectives[k].todense()).ravel()
+        value = _optimum(model, objective, minimise=minimise)
+        bound[mine[k]] = value
+        if sign * value > sign * need[mine[k]] + _EPS and np.isfinite(value):
+            duals = np.asarray(model.getSolution().row_dual)
+            binding[int(mine[k])] = np.flatnonzero(np.abs(duals) > _EPS)
+
+
+def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarray, minimise: bool) -> np.ndarray:
+    """Each objective's value at a feasible point that maximises the sum of min(objective - need, 0)
+    (of need - objective when minimising): every objective is taken as far as its need if it can be."""
+    n, m = model.getNumCol(), objectives.shape[0]
+    rows, cols = model.getNumRow(), np.arange(n, n + m, dtype=np.int32)
+    model.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+    model.addCols(m, np.ones(m), np.full(m, -highspy.kHighsInf), np.zeros(m), 0, np.zeros(m, np.int32),
+                  np.zeros(0, np.int32), np.zeros(0))
+    signed = objectives * (-1.0 if minimise else 1.0)
+    block = sparse.hstack([signed, -sparse.identity(m)]).tocsr()
+    model.addRows(m, need * (-1.0 if minimise else 1.0), np.full(m, highspy.kHighsInf), block.nnz,
+                  block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32), block.data)
+    try:
+        model.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        # An interior point: many times faster than the simplex on these programmes, and spread over the
+        # targets rather than at a vertex. Any feasible point certifies what it reaches.
+        model.setOptionValue("solver", "ipm")
+        model.setOptionValue("run_crossover", "off")
+        model.run()
+        model.setOptionValue("solver", "choose")
+        if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # not proven: the simplex decides
+            model.run()
+        status = model.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the attacker's linear programme ended as {model.modelStatusToString(status)}")
+        point = np.asarray(model.getSolution().col_value)[:n]
+    finally:
+        model.deleteRows(m, np.arange(rows, rows + m, dtype=np.int32))
+        model.deleteCols(m, cols)
+    return objectives @ point
 
 
 def _row_part(matrix: sparse.csr_matrix, part: np.ndarray) -> np.ndarray:
@@ -398,18 +545,17 @@ def _silent_highs() -> highspy.Highs:
     return solver
 
 
-def _model(eq, eq_rhs, ub, ub_rhs) -> highspy.Highs:
-    n = eq.shape[1]
+def _model(matrix: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray) -> highspy.Highs:
+    n = matrix.shape[1]
     h = _silent_highs()
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.col_cost_ = np.zeros(n)
     lp.col_lower_ = np.zeros(n)
     lp.col_upper_ = np.full(n, highspy.kHighsInf)
-    matrix = sparse.vstack([eq, ub]).tocsr()
     lp.num_row_ = matrix.shape[0]
-    lp.row_lower_ = np.concatenate([eq_rhs, np.full(len(ub_rhs), -highspy.kHighsInf)])
-    lp.row_upper_ = np.concatenate([eq_rhs, ub_rhs])
+    lp.row_lower_ = np.where(np.isinf(lower), -highspy.kHighsInf, lower)
+    lp.row_upper_ = np.where(np.isinf(upper), highspy.kHighsInf, upper)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices

@@ -127,10 +127,16 @@ def audit(site: Path, project: Path, data: Path | None = None,
         package = load_input_package(data, project)
         record_ids = package.record_ids()
         if attack:
-            cells = tabulate(package, config.indicators.pooled_cohorts)
-            findings = attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts,
-                                          published_cells(site), Protection.of(config.disclosure))
+            findings = attack_site(site, package, config)
     return audit_output(site, config.disclosure, record_ids), findings
+
+
+def attack_site(site: Path, package: InputPackage, config: Config) -> Findings:
+    """The attacker against the cell tables of a built (or staged) site, compared with the exact cells."""
+    options = config.disclosure
+    cells = tabulate(package, config.indicators.pooled_cohorts)
+    return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_cells(site),
+                              Protection.of(options), options.rounding_base)
 
 
 def tabulate(package: InputPackage, pooled_cohorts: int) -> IndicatorCells:
@@ -240,6 +246,11 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
         if breaches:
             raise BuildError("the privacy audit failed; nothing was published:\n  "
                              + "\n  ".join(str(b) for b in breaches[:20]))
+        if inputs.config.disclosure.attack:  # the attacker, on the tables as written
+            findings = attack_site(staged, inputs.package, inputs.config)
+            if findings.failed:
+                raise BuildError("the attacker broke the publication; nothing was published:\n  "
+                                 + "\n  ".join(findings.lines()))
 
     written = write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
                            check=check)

@@ -207,9 +207,9 @@ def audit(site: Path, project: Path, data: Path | None, run_attack: bool) -> Non
         click.echo(str(breach), err=True)
     if findings is not None:
         for line in findings.lines():
-            click.echo(line, err=bool(findings.breaches))
-    if breaches or (findings is not None and findings.breaches):
-        total = len(breaches) + (len(findings.breaches) if findings is not None else 0)
+            click.echo(line, err=findings.failed)
+    if breaches or (findings is not None and findings.failed):
+        total = len(breaches) + (len(findings.breaches) + len(findings.too_precise) if findings is not None else 0)
         click.echo(f"{total:,} breach(es) of the privacy rules.", err=True)
         sys.exit(1)
     click.echo(f"Privacy audit of {site}: no breach found.")

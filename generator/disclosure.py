@@ -30,6 +30,9 @@ import pandas as pd
 from .config import DisclosureOptions
 from .grouping import Groups
 from .indicators import LEVELS, UNIT_COLUMNS, IndicatorCells
+from .attack import PRIMARY_REASONS, Protection, Shown, attack, true_atoms
+from .identities import build_system, group_keys
+from .precision import published_figures, round_count
 
 #: Eurostat's flag for a value not published for confidentiality.
 FLAG_SUPPRESSED = "c"
@@ -104,12 +107,6 @@ class DisclosureReport:
             hidden = ", ".join(f"{r} {int(getattr(row, r))}" for r in REASONS if getattr(row, r))
             out.append(f"  {row.level:<14} published {int(row.published):>7}" + (f"  hidden: {hidden}" if hidden else ""))
         return out
-
-
-def round_count(values, base: int) -> np.ndarray:
-    """Round counts to the nearest multiple of ``base``, halves up (12.5 -> 15 for base 5)."""
-    v = np.asarray(values, dtype="float64")
-    return (np.floor(v / base + 0.5) * base).astype("int64")
 
 
 def primary_reasons(cells: pd.DataFrame, options: DisclosureOptions) -> np.ndarray:
@@ -205,6 +202,86 @@ def secondary_suppression(cells: pd.DataFrame, hidden: np.ndarray, pooled_label:
     return secondary
 
 
+#: Rounds of the attacker and further suppression before disclosure control gives up.
+ATTACK_ROUNDS = 30
+
+
+def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: str, pooled_cohorts: set[str],
+                         options: DisclosureOptions) -> np.ndarray:
+    """Hide further cells until the attacker narrows no primary cell below its protection.
+
+    Each round the attacker (``attack.attack``, given what would be published) names, for every primary
+    cell it narrows, the published cells whose figures hold its bound there; of those, the one with the
+    smallest base is hidden (it tells least). Returns True where a cell was hidden by this rule.
+    """
+    frame = cells.reset_index(drop=True)
+    groups, group_of_cell = group_keys(frame)
+    system = build_system(groups, pooled_label, pooled_cohorts)
+    atoms = true_atoms(system, frame, group_of_cell)
+    primary = np.isin(reason, PRIMARY_REASONS)
+    hidden = reason != ""
+    extra = np.zeros(len(frame), dtype=bool)
+    base = frame["base"].to_numpy()
+    indicator = frame["indicator"].to_numpy()
+    stuck = np.zeros(len(frame), dtype=np.int64)
+    protection = Protection.of(options)
+    neighbours = _neighbours(system, frame, group_of_cell)
+    # Hiding a cell takes a fact from the attacker, so a cell it could not narrow mostly stays so: after the
+    # first round, only the cells it narrowed are attacked again, until none is; then all of them once more
+    # (hiding a total can take away what made a small figure public, and so its exemption).
+    targets = primary
+    for _ in range(ATTACK_ROUNDS):
+        shown = Shown.of_counts(frame, ~hidden, options.rounding_base)
+        findings = attack(system, frame, group_of_cell, shown, targets, protection, atoms, exact=False)
+        if not findings.breaches:
+            if targets is primary:
+                return extra
+            targets = primary
+            continue
+        targets = np.zeros(len(frame), dtype=bool)
+        for interval in findings.breaches:
+            targets[interval.cell] = True
+            # A cell still narrowed round after round gets twice as many cells hidden for it each time.
+            stuck[interval.cell] += 1
+            picks = _to_hide(interval.cell, findings.binding.get(interval.cell, np.zeros(0, dtype=np.int64)),
+                             neighbours, hidden, indicator, base)[:2 ** (stuck[interval.cell] - 1)]
+            hidden[picks] = extra[picks] = True
+    raise RuntimeError(f"disclosure control: the attacker still narrows {len(findings.breaches):,} primary cells "
+                       f"after {ATTACK_ROUNDS} rounds of further suppression")
+
+
+def _to_hide(cell: int, holding: np.ndarray, neighbours, hidden: np.ndarray, indicator: np.ndarray,
+             base: np.ndarray) -> np.ndarray:
+    """The published cells to hide for a cell the attacker narrows, in order: of the cells that hold its
+    bound, those of the same indicator; then those of the same indicator next to it; then any that hold it;
+    each by smallest base first (it tells least)."""
+    holding = holding[~hidden[holding]]
+    near = neighbours(cell)
+    near = near[~hidden[near]]
+    same = holding[indicator[holding] == indicator[cell]]
+    ordered = [choice[np.argsort(base[choice], kind="stable")] for choice in (same, near, holding)]
+    return pd.unique(np.concatenate(ordered).astype(np.int64))
+
+
+def _neighbours(system, frame: pd.DataFrame, group_of_cell: np.ndarray):
+    """A function giving, for a cell, the cells of the same indicator in the groups next to its own: the
+    groups it adds up to, those that add up to it, and those that add up to the same group."""
+    links = system.links
+    up = pd.Series(links["parent"].to_numpy()).groupby(links["child"].to_numpy()).agg(list).to_dict()
+    down = pd.Series(links["child"].to_numpy()).groupby(links["parent"].to_numpy()).agg(list).to_dict()
+    indicator = frame["indicator"].to_numpy()
+    cell_at = {(g, i): c for c, (g, i) in enumerate(zip(group_of_cell, indicator))}
+
+    def find(cell: int) -> np.ndarray:
+        group = group_of_cell[cell]
+        parents = up.get(group, [])
+        near = {*parents, *down.get(group, []), *(s for p in parents for s in down.get(p, []))} - {group}
+        found = [cell_at.get((g, indicator[cell])) for g in near]
+        return np.asarray([c for c in found if c is not None], dtype=np.int64)
+
+    return find
+
+
 def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> tuple[SafeTable, DisclosureReport]:
     """Round, suppress and package the cells that may be published."""
     cells = indicators.cells
@@ -212,13 +289,21 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
     if options.secondary:
         extra = secondary_suppression(cells, reason != "", indicators.pooled_label, indicators.pooled_cohorts)
         reason[extra & (reason == "")] = "SECONDARY"
+    if options.attack:
+        extra = attacker_suppression(cells, reason, indicators.pooled_label, indicators.pooled_cohorts, options)
+        reason[extra] = "SECONDARY"
     hidden = reason != ""
     # The code columns are passed on as they are (no copy); only the figures change.
     safe = cells[["level", *UNIT_COLUMNS, "cohort", "months_after", "indicator", "kind", "currency"]].reset_index(drop=True)
-    safe["value"] = np.where(hidden, np.nan, cells["value"].to_numpy())
-    safe["ci_low"] = np.where(hidden, np.nan, cells["ci_low"].to_numpy())
-    safe["ci_high"] = np.where(hidden, np.nan, cells["ci_high"].to_numpy())
-    safe["base_rounded"] = pd.arrays.IntegerArray(round_count(cells["base"], options.rounding_base), hidden)
+    rounded = round_count(cells["base"], options.rounding_base)
+    kind = cells["kind"].to_numpy()
+    value, low, high = published_figures(kind, cells["numerator"].to_numpy(), cells["base"].to_numpy(), rounded)
+    quantile = kind == "quantile"
+    value = np.where(quantile, cells["value"].to_numpy(), value)
+    safe["value"] = np.where(hidden, np.nan, value)
+    safe["ci_low"] = np.where(hidden, np.nan, low)
+    safe["ci_high"] = np.where(hidden, np.nan, high)
+    safe["base_rounded"] = pd.arrays.IntegerArray(rounded, hidden)
     safe["flag"] = _text(hidden.astype(np.intp), ["", FLAG_SUPPRESSED])
     safe["suppression_reason"] = _text(*pd.factorize(reason))
     safe = safe[SAFE_COLUMNS]

@@ -7,13 +7,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.attack import Protection, attack, attack_publication, true_atoms
+from generator.attack import Protection, Shown, attack, attack_publication, count_bounds, true_atoms
 from generator.cli import main
 from generator.config import DisclosureOptions
 from generator.disclosure import apply_disclosure
 from generator.identities import build_system, group_keys
-from generator.indicators import compute_indicators
+from generator.indicators import compute_indicators, wilson_interval
 from generator.inputs.package import load_input_package
+from generator.precision import published_steps, round_count, steps_per_whole
+from generator.publish.tables import published_frame
 
 from conftest import graduate, write_package
 
@@ -33,24 +35,77 @@ def _interval(findings, cells, indicator, programme):
     raise AssertionError(f"no interval for {indicator} of {programme}")
 
 
-def test_a_chain_across_two_relations_that_subtraction_misses_is_caught(tmp_path):
-    # Thirty cooks, of whom twenty were matched, all employed: the cooks' employment rate (base 20) is hidden,
-    # their coverage (20 of 30) is published. Thirty electricians, all matched and employed: their employment
-    # rate is hidden too, so that the country's total minus them cannot give the cooks away, and today's rule
-    # is content. But the electricians' coverage says at most 30 of them work, so the country's 50 employed
-    # leave at least 20 for the cooks: all of them.
+def _attack(cells, safe):
+    """The attacker against what a publication of ``safe`` writes (its cell tables, as text)."""
+    return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_frame(safe.cells),
+                              Protection(), DisclosureOptions().rounding_base)
+
+
+def _cooks(tmp_path):
+    # Thirty electricians, all matched and employed; thirty cooks, of whom twenty were matched and are all
+    # employed. The cooks' employment rate (base 20) is hidden; their coverage (20 of 30) is published.
     rows = [graduate(i) for i in range(30)]
     rows += [graduate(100 + i, programme="AT-101-3-002") for i in range(20)]
     rows += [graduate(200 + i, programme="AT-101-3-002", contact="UNMATCHED", status="UNK") for i in range(10)]
-    cells = _cells(tmp_path, rows)
-    safe, _ = apply_disclosure(cells, DisclosureOptions())
-    shown = safe.cells.set_index(["level", "programme_code", "indicator"])
+    return _cells(tmp_path, rows)
+
+
+def test_a_chain_across_two_relations_that_subtraction_misses_is_caught_and_then_protected(tmp_path):
+    # Subtraction alone hides the electricians' employment too, and is content. But their coverage says at
+    # most 30 of them work, and the country's 50 employed (100% of a base of 50) leave at least 20 for the
+    # 20 matched cooks: the attacker knows that no more than 20 cooks work, and the truth is 20.
+    cells = _cooks(tmp_path)
+    subtraction_only, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    shown = subtraction_only.cells.set_index(["level", "programme_code", "indicator"])
     assert shown.loc[("programme", "AT-101-3-002", "EMP"), "flag"] == "c"
     assert shown.loc[("programme", "AT-071-4-001", "EMP"), "suppression_reason"] == "SECONDARY"
-    findings = attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, safe.cells, Protection())
-    cooks = _interval(findings, cells.cells, "EMP", "AT-101-3-002")
-    assert (cooks.low, cooks.high, cooks.value) == (20, 20, 20)
-    assert not cooks.protected and cooks in findings.breaches
+    cooks = _interval(_attack(cells, subtraction_only), cells.cells, "EMP", "AT-101-3-002")
+    assert cooks.value == 20 and abs(cooks.high - 20) < 1e-6 and not cooks.protected
+    # With the attacker in the loop, disclosure control hides what holds the cooks there, and it holds no more.
+    safe, _ = apply_disclosure(cells, DisclosureOptions())
+    findings = _attack(cells, safe)
+    assert findings.intervals and not findings.failed
+    assert _interval(findings, cells.cells, "EMP", "AT-101-3-002").protected
+
+
+def test_a_published_rate_leaves_its_count_open_where_the_old_digits_pinned_it():
+    # 29 of 37 as it used to be published: the rate and its Wilson interval to 0.1 point, the base rounded to
+    # 35. Of every count on a base that rounds to 35, only 29 of 37 gives those digits.
+    def old_digits(n, b):
+        low, high = wilson_interval(n, b)
+        return tuple(np.round(np.array([n / b, low, high]) * 100, 1))
+
+    fits = [(n, b) for b in range(33, 38) for n in range(b + 1) if old_digits(n, b) == old_digits(29, 37)]
+    assert fits == [(29, 37)]
+    # Now: a whole percentage point on a base under 2,000, and an interval made from the published figures.
+    base, numerator = np.array([37]), np.array([29])
+    rounded = round_count(base, 5)
+    units = published_steps(numerator, base, steps_per_whole(np.array(["rate"]), rounded))
+    low, high, base_low, base_high = count_bounds(np.array(["rate"]), units, rounded, 5)
+    assert (low[0], high[0], base_low[0], base_high[0]) == (28, 29, 36, 37)
+    # Over every count and base from 200 to 3,000, no rate strictly between 0 and 100% pins its numerator.
+    for b in range(200, 3001, 7):
+        n = np.arange(1, b)
+        bases = np.full(len(n), b)
+        kinds = np.full(len(n), "rate")
+        rounded = round_count(bases, 5)
+        units = published_steps(n, bases, steps_per_whole(kinds, rounded))
+        low, high, base_low, base_high = count_bounds(kinds, units, rounded, 5)
+        assert np.all((low <= n) & (n <= high) & (base_low <= b) & (b <= base_high))
+        assert np.all(high - low >= 1), b
+
+
+def test_a_value_with_more_digits_than_its_base_allows_fails_the_attack(tmp_path):
+    cells = _cooks(tmp_path)
+    safe, _ = apply_disclosure(cells, DisclosureOptions())
+    frame = published_frame(safe.cells)
+    electricians = (frame["level"] == "programme") & (frame["programme_code"] == "AT-071-4-001") & \
+        (frame["indicator"] == "COVERAGE") & (frame["value"] != "")
+    assert electricians.any()
+    frame.loc[electricians, "value"] = "99.7"   # a tenth of a point on a base of 30
+    findings = attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, frame, Protection(), 5)
+    assert findings.too_precise and findings.failed
+    assert any("more digits than their base allows" in line for line in findings.lines())
 
 
 def test_nothing_published_leaves_every_primary_cell_protected(tmp_path):
@@ -59,24 +114,29 @@ def test_nothing_published_leaves_every_primary_cell_protected(tmp_path):
     groups, group_of_cell = group_keys(cells.cells)
     system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
     n = len(cells.cells)
-    findings = attack(system, cells.cells, group_of_cell, np.zeros(n, bool), np.ones(n, bool), Protection())
+    nothing = Shown(np.zeros(n, bool), np.zeros(n, np.int64), np.zeros(n, np.int64), 5)
+    findings = attack(system, cells.cells, group_of_cell, nothing, np.ones(n, bool), Protection())
     assert findings.intervals and not findings.breaches
 
 
 def test_a_zero_that_a_published_total_already_shows_is_no_breach(tmp_path):
-    # Nobody in the country works in sector A: the published country figure says so for every programme too.
+    # Nobody works in sector A and one electrician is inactive: the country figures, published, say the
+    # first for every programme too, and nothing pins the second.
     rows = [graduate(i) for i in range(30)] + [graduate(100 + i, programme="AT-101-3-002") for i in range(10)]
+    rows += [graduate(300, status="INA")]
     cells = _cells(tmp_path, rows)
     frame = cells.cells
     groups, group_of_cell = group_keys(frame)
     system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
     published = (frame["level"] != "programme").to_numpy()
-    primary = ~published
-    findings = attack(system, frame, group_of_cell, published, primary, Protection())
-    sector_a = _interval(findings, frame, "SECTOR_A", "AT-101-3-002")
-    assert (sector_a.low, sector_a.high, sector_a.value) == (0, 0, 0) and sector_a.protected
-    # ...whereas the cooks' employment is pinned by the country total minus the electricians' maximum.
-    assert not _interval(findings, frame, "EMP", "AT-101-3-002").protected
+    shown = Shown.of_counts(frame, published, 5)
+    findings = attack(system, frame, group_of_cell, shown, ~published, Protection())
+    emp = _interval(findings, frame, "EMP", "AT-101-3-002")
+    assert emp.low - 1e-6 <= emp.value <= emp.high + 1e-6
+    # The cooks' sector A (nobody, one answer of 21) needs no protection: it is not among the intervals.
+    assert findings.empty_answers > 0
+    assert all(frame.iloc[i.cell].indicator != "SECTOR_A" for i in findings.intervals)
+
 
 
 cohort = st.lists(st.tuples(st.sampled_from(["AT-071-4-001", "AT-101-3-002"]), st.sampled_from([2022, 2023]),
@@ -105,9 +165,11 @@ def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, re
     assert np.abs(system.equalities @ x).max(initial=0) < 1e-9
     assert (system.inequalities @ x).max(initial=0) < 1e-9
     safe, _ = apply_disclosure(cells, DisclosureOptions())
-    findings = attack_publication(frame, cells.pooled_label, cells.pooled_cohorts, safe.cells, Protection())
+    findings = _attack(cells, safe)
+    # Every interval holds the truth, and what disclosure control publishes, the attacker cannot break.
     for interval in findings.intervals:
-        assert interval.low - 1e-6 <= interval.value <= interval.high + 1e-6
+        assert interval.low - 1e-3 <= interval.value <= interval.high + 1e-3
+    assert not findings.failed, findings.lines()
 
 
 def test_audit_attack_needs_the_data(tmp_path):
