@@ -12,11 +12,11 @@ var say = (function () {
   };
 })();
 
-/* Boxes that scroll sideways (wide tables and charts on a phone) are focusable in the HTML, so that keyboard
+/* Boxes that scroll sideways (wide tables on a phone) are focusable in the HTML, so that keyboard
    users can scroll them (WCAG 2.1.1). Where a box fits its content there is nothing to scroll: its tab stop goes. */
 (function () {
   "use strict";
-  var boxes = document.querySelectorAll(".table-scroll[tabindex], .chart-svg[tabindex]");
+  var boxes = document.querySelectorAll(".table-scroll[tabindex]");
   if (!boxes.length) { return; }
   function update() {
     Array.prototype.forEach.call(boxes, function (box) {
@@ -30,7 +30,7 @@ var say = (function () {
     pending = true;
     window.requestAnimationFrame(function () { pending = false; update(); });
   });
-  // A closed <details> hides its table: measure again when one opens. (Charts redrawn by charts.js keep their size.)
+  // A closed <details> hides its table: measure again when one opens.
   document.addEventListener("toggle", update, true);
   update();
 })();
