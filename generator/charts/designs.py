@@ -420,7 +420,8 @@ def comparison(lang: Language) -> dict:
                         tooltip=tooltip))
 
     chart = _labelled_bars(
-        lang, label="datum.group", figure="datum.rate_text",
+        # A hidden rate is said once, where its bar would be, not also at the right.
+        lang, label="datum.group", figure="isValid(datum.share) ? datum.rate_text : ''",
         calculate={"rate_text": _pct_or_hidden(lang, "datum.share"), "ci_text": _interval(lang),
                    "base_text": "isValid(datum.base) ? format(datum.base, ',') : ''"},
         x_title=lang.gettext("Share of graduates"), tooltip=tooltip, extra_layers=[whisker, base_text],
