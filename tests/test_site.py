@@ -177,3 +177,23 @@ def test_below_like_or_above_is_said_only_as_far_as_the_intervals_go():
     assert beside(_rate(95.0, 93.0, 97.0), field, "its field").startswith("Above its field")
     assert beside(_rate(86.0, 80.0, 89.0), field, "its field").startswith("Similar to its field")
     assert beside(_rate(None), field, "its field") == ""
+
+
+def test_without_an_address_the_site_names_no_placeholder(golden_project, tmp_path):
+    """With ``site.base_url`` empty, absolute URLs are left out (catalogue, sitemap, "Cite as"), never faked."""
+    project = tmp_path / "proj"
+    shutil.copytree(golden_project, project, ignore=shutil.ignore_patterns("output"))
+    config = project / "content" / "site.toml"
+    config.write_text(re.sub(r'(?m)^base_url = ".*"$', 'base_url = ""', config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    build(project, tmp_path / "out")
+    out = tmp_path / "out"
+    assert not (out / "sitemap.xml").exists() and not (out / "data" / "catalog.jsonld").exists()
+    named = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.suffix in (
+        ".html", ".json", ".jsonld", ".xml", ".txt", ".csv", ".cff", ".js") and "example.org/" in p.read_text(
+        encoding="utf-8", errors="replace")]
+    assert not named, named[:5]
+
+
+def test_the_repository_demo_has_no_placeholder_address():
+    assert re.search(r'(?m)^base_url = ""', (REPO / "content" / "site.toml").read_text(encoding="utf-8"))
