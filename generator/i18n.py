@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -146,6 +147,16 @@ class Language:
     def date(self, value) -> str:
         """A date written out, e.g. '1 November 2026', '1 novembre 2026'."""
         return format_date(value, format="long", locale=self.locale)
+
+    @staticmethod
+    def sort_key(text: str) -> tuple[str, str]:
+        """Alphabetical order for names as a reader expects it: "Österreich" among the O's, "Éire" among the E's.
+
+        Accents and case are set aside first and only break ties: close to the Unicode collation of
+        English, French and Dutch names without an ICU library.
+        """
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        return plain.casefold(), text
 
     def territory(self, code: str) -> str | None:
         """The locale's name of an ISO 3166 country, or None for codes Babel does not know (e.g. BE-VLG)."""

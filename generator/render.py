@@ -85,7 +85,7 @@ def _asset_files(env: jinja2.Environment) -> dict[str, bytes]:
 
 
 def _sitemap(site: Site) -> bytes:
-    base = site.config.site.base_url.rstrip("/") + "/" if site.config.site.base_url else "/"
+    base = site.config.site.base_url.rstrip("/") + "/"
     day = site.release.date().isoformat()
     urls = []
     for page in sorted(site.pages, key=lambda p: p.path):
@@ -131,7 +131,8 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
             files[csv_path] = chart_csv(chart)
             files[svg_path] = svgs[id(chart)].encode("utf-8")
     files.update(site.extra_files)
-    files["sitemap.xml"] = _sitemap(site)
+    if site.config.site.base_url:  # a sitemap lists absolute URLs (sitemaps.org protocol): none without an address
+        files["sitemap.xml"] = _sitemap(site)
     files["robots.txt"] = b"User-agent: *\nAllow: /\n"
     if clock:
         clock.done("render pages")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
@@ -17,6 +18,7 @@ from .codelists import EU_CODE, geo_name, isced_fields, nace_sections
 from .config import Config
 from .disclosure import DisclosureReport, SafeTable
 from .figures import NOT_MEASURED, Figure, FigureIndex, indicator_label
+from .i18n import NOT_PUBLISHED
 from .indicators import DEFINITIONS, DESTINATIONS
 from .inputs.content import Content, CountryProfile
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
@@ -38,6 +40,8 @@ STATUS_LABELS = {"Design": N_("Design"), "Pilot": N_("Pilot"), "Implementation":
 #: The levels of the disclosure report, as the methodology page names them.
 LEVEL_NAMES = {"programme": N_("programme"), "provider": N_("provider"), "country_field": N_("field within a country"),
                "country": N_("country"), "field": N_("field across countries"), "all": N_("all countries")}
+#: How many programmes the compare page puts side by side (the programmes list and compare.js enforce it).
+COMPARE_LIMIT = 6
 #: Time after graduation in words, for the observation points that have a natural phrase.
 MONTHS_WORDS = {6: N_("six months"), 12: N_("a year"), 18: N_("18 months"), 24: N_("two years"),
                 36: N_("three years")}
@@ -82,24 +86,74 @@ def months_words(months: int, lang: Language = ENGLISH) -> str:
     return lang.ngettext("{n} month", "{n} months", months).format(n=months)
 
 
+#: Simple fractions a headline may say, as (numerator, denominator): tenths, quarters and thirds.
+FRACTIONS = sorted({(n, 10) for n in range(1, 10)} | {(1, 4), (3, 4), (1, 3), (2, 3)}, key=lambda f: f[0] / f[1])
+
+
 def in_ten(figure: Figure, lang: Language = ENGLISH) -> str:
-    """'8 in 10' from a percentage; '' when not published."""
+    """A percentage as a simple fraction that never rounds up across a band: 76.0 -> 'more than 3 in 4',
+    74.6 -> 'about 3 in 4' (within a point), 8.0 -> 'fewer than 1 in 10'; '' when not published.
+
+    "8 in 10" was written for 76.0% and for 77.2% alike; a reader takes it as at least 80%.
+    """
     if not figure.published:
         return ""
-    return lang.gettext("{n} in 10").format(n=int(figure.value / 10 + 0.5))
+    value = figure.value
+    below = [(n, d) for n, d in FRACTIONS if 100 * n / d <= value + 1]
+    if not below:
+        return lang.gettext("fewer than 1 in 10")
+    n, d = below[-1]
+    if abs(value - 100 * n / d) <= 1:
+        # Translators: a share as a simple fraction, e.g. "about 3 in 4" (graduates were working).
+        return lang.gettext("about {n} in {d}").format(n=n, d=d)
+    # Translators: a share as a simple fraction, e.g. "more than 3 in 4" (graduates were working).
+    return lang.gettext("more than {n} in {d}").format(n=n, d=d)
 
 
-def figure_text(figure: Figure, lang: Language = ENGLISH) -> str:
-    """One line for a figure: value, base, or why it is not published."""
+#: Below this coverage (percent of graduates observed) a programme's figures carry a caution: those who
+#: answered or were matched may differ from those who were not (guide, "Coverage and non-response bias").
+LOW_COVERAGE = 50.0
+
+
+def beside(figure: Figure, peer: Figure, peer_label: str, lang: Language = ENGLISH) -> str:
+    """Whether a rate is below, like or above a peer's, said only as far as the two 95% intervals support it.
+
+    Intervals that do not overlap: below or above. Overlapping: similar, since the difference is within the
+    uncertainty. '' when either figure or interval is not published.
+    """
+    if None in (figure.value, figure.ci_low, figure.ci_high, peer.value, peer.ci_low, peer.ci_high):
+        return ""
+    rate = lang.pct(peer.value, 1)
+    if figure.ci_high < peer.ci_low:
+        return lang.gettext("Below {group} ({rate}), by more than the uncertainty of both figures.").format(
+            group=peer_label, rate=rate)
+    if figure.ci_low > peer.ci_high:
+        return lang.gettext("Above {group} ({rate}), by more than the uncertainty of both figures.").format(
+            group=peer_label, rate=rate)
+    return lang.gettext("Similar to {group} ({rate}): the difference is within the uncertainty.").format(
+        group=peer_label, rate=rate)
+
+
+def figure_parts(figure: Figure, lang: Language = ENGLISH) -> list[str]:
+    """[value, detail] for the compare page, as ``_figure.html`` writes them: the value, then its interval and base.
+
+    A hidden figure is ["not published", ""]: the page says once why figures are hidden, rather than in every cell.
+    """
     if not figure.published:
-        return lang.gettext("not published — {reason}").format(reason=figure.reason)
+        return [lang.gettext(NOT_PUBLISHED), ""]
     if figure.unit == "currency per month":
         value = lang.money(figure.value, figure.currency)
     elif figure.unit == "months":
         value = lang.gettext("{n} months").format(n=lang.num(figure.value, 1))
     else:
         value = lang.pct(figure.value, 1)
-    return lang.gettext("{value} (base {base})").format(value=value, base=lang.count(figure.base))
+    # The same messages as _figure.html, so that a figure reads the same on every page and is translated once.
+    base = lang.gettext("base %(n)s graduates") % {"n": lang.count(figure.base)}
+    if figure.ci_low is None or figure.ci_high is None:
+        return [value, base]
+    interval = lang.gettext("95%% interval %(low)s–%(high)s;") % {"low": lang.pct(figure.ci_low, 1),
+                                                                   "high": lang.pct(figure.ci_high, 1)}
+    return [value, f"{interval} {base}"]
 
 
 @dataclass
@@ -180,6 +234,21 @@ class SiteBuilder:
             return translation or doc, True
         return doc, False
 
+    def provider_names(self, code: str) -> list[str]:
+        """The names of the providers a programme's graduates came from."""
+        return [self.providers.loc[c, "name"] for c in self.offered_by.get(code, ()) if c in self.providers.index]
+
+    def twins(self) -> set[str]:
+        """Programmes that share their name and providers with another in the same country: only their code tells
+        them apart, so lists show it with the name."""
+        if not hasattr(self, "_twins"):
+            seen: dict[tuple, list[str]] = {}
+            for p in self.programmes.itertuples():
+                key = (p.geo, p.name, tuple(self.provider_names(p.programme_code)))
+                seen.setdefault(key, []).append(p.programme_code)
+            self._twins = {code for codes in seen.values() if len(codes) > 1 for code in codes}
+        return self._twins
+
     def programme_url(self, code: str) -> str:
         return f"programmes/{self.slugs[code]}/index.html"
 
@@ -190,7 +259,11 @@ class SiteBuilder:
         """Each profiled country's current status, for the map and its legend."""
         return [{"geo": c.geo, "name": self.country_name(c.geo), "status": c.current_status or "No entry",
                  "status_label": self.status_label(c.current_status), "url": self.country_url(c.geo)}
-                for c in self.content.countries]
+                for c in self.countries_by_name()]
+
+    def countries_by_name(self) -> list[CountryProfile]:
+        """The profiled countries in the alphabetical order of their names in this language (not of their codes)."""
+        return sorted(self.content.countries, key=lambda c: self.lang.sort_key(self.country_name(c.geo)))
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -204,7 +277,7 @@ class SiteBuilder:
         return self.page("index.html", "home.html", self.config.site.title, "home", {
             "headline": headline,
             "emp": headline[0], "pooled": self.pooled,
-            "in_ten": in_ten(headline[0], self.lang),
+            "in_ten": _sentence_start(in_ten(headline[0], self.lang)),
             "months_words": months_words(self.months, self.lang),
             "n_programmes": len(self.programmes),
             "n_countries": len(self.geos),
@@ -217,19 +290,23 @@ class SiteBuilder:
     def programme_rows(self) -> list[dict]:
         rows = []
         for p in self.programmes.itertuples():
-            emp = self.fig("EMP", "programme", geo=p.geo, field=p.isced_f[:2], programme=p.programme_code)
+            dims = {"geo": p.geo, "field": p.isced_f[:2], "programme": p.programme_code}
+            emp, earn = self.fig("EMP", "programme", **dims), self.fig("EARN_MED", "programme", **dims)
             rows.append({"code": p.programme_code, "name": p.name, "geo": p.geo, "country": self.country_name(p.geo),
+                         "provider": self.lang.join(self.provider_names(p.programme_code)),
+                         "twin": p.programme_code in self.twins(),
                          "field": p.isced_f[:2], "field_label": self.field_label(p.isced_f[:2]),
-                         "eqf": int(p.eqf_level), "emp": emp, "url": self.programme_url(p.programme_code)})
+                         "eqf": int(p.eqf_level), "emp": emp, "earn": earn,
+                         "url": self.programme_url(p.programme_code)})
         return rows
 
     def programmes_index(self, rows: list[dict]) -> Page:
         return self.page("programmes/index.html", "programmes.html", self._("Programmes"), "programmes", {
             "rows": rows,
-            "countries": sorted({(r["geo"], r["country"]) for r in rows}, key=lambda c: c[1]),
+            "countries": sorted({(r["geo"], r["country"]) for r in rows}, key=lambda c: self.lang.sort_key(c[1])),
             "fields": sorted({(r["field"], r["field_label"]) for r in rows}),
             "levels": sorted({r["eqf"] for r in rows}),
-            "months_words": months_words(self.months, self.lang),
+            "months_words": months_words(self.months, self.lang), "limit": COMPARE_LIMIT,
         }, description=self._("Every programme with its employment rate a year after graduation, "
                               "by country, field and level."))
 
@@ -248,31 +325,24 @@ class SiteBuilder:
                   "country_field", {"geo": geo, "field": field_code}),
                  (_("All programmes in {country}").format(country=country), "country", {"geo": geo})]
         comparison = [(label, f("EMP", level, **d)) for label, level, d in peers]
-        not_measured = _(NOT_MEASURED)
         lang = self.lang
         charts = [
             chart_designs.comparison_chart([_share_row(label, fg) for label, fg in comparison],
                                            _("Employment {months} after graduation: this programme, its field "
                                              "and its country").format(months=months_words(self.months, lang)),
-                                           lang=lang),
-            chart_designs.destinations_chart([
-                {"months_after": m, "destination": DEFINITIONS[d].label,
-                 **_share(f(d, "programme", months=m, **dims))}
-                for m in self.safe.months for d in DESTINATIONS], lang=lang),
-            chart_designs.cohort_chart([
-                {"cohort": str(c), **_share_row("", f("EMP", "programme", cohort=str(c), **dims))}
-                for c in self.safe.cohorts], lang=lang),
-            chart_designs.sectors_chart([
-                {"code": s.code, "sector": _(s.label), **_share(f(f"SECTOR_{s.code}", "programme", **dims))}
-                for s in nace_sections().values()
-                # Sections nobody works in are left out rather than drawn as a row of zeros.
-                if f(f"SECTOR_{s.code}", "programme", **dims).value != 0
-                and f(f"SECTOR_{s.code}", "programme", **dims).reason != not_measured], lang=lang),
-            chart_designs.related_chart([
-                {"answer": answer, **_share(f(i, "programme", **dims))}
-                for answer, i in (("Related", "RELEVANT"), ("Partly related", "RELATED_PARTLY"),
-                                  ("Not related", "RELATED_NO"))], lang=lang),
-        ]
+                                           lang=lang)]
+        # A chart with nothing published would be empty axes: what is known of the field in the country (or
+        # failing that, the country) is drawn instead, titled and introduced as not the programme's own.
+        fallbacks = {}
+        for chart_id, (chart, published) in self.outcome_charts("programme", dims).items():
+            for label, level, d in peers[1:] if not published else ():
+                chart, published = self.outcome_charts(level, d)[chart_id]
+                if published:
+                    chart = dataclass_replace(chart, title=_("{title} ({group})").format(title=chart.title,
+                                                                                      group=label))
+                    fallbacks[chart_id] = label
+                    break
+            charts.append(chart)
         currency = earn.currency or next((fg.currency for _label, lvl, d in peers
                                           for fg in [f("EARN_MED", lvl, **d)] if fg.currency), "")
         if currency:  # no group here has earnings data at all: no chart rather than an empty one
@@ -283,17 +353,57 @@ class SiteBuilder:
         csv_path = f"programmes/{self.slugs[code]}/{self.slugs[code]}.csv"
         if csv_path not in self.extra:
             self.extra[csv_path] = self._programme_csv(code)
-        offered_by = [self.providers.loc[c, "name"] for c in self.offered_by.get(code, ()) if c in self.providers.index]
+        offered_by = self.provider_names(code)
         hidden = [fg for fg in headline + [earn] if not fg.published]
+        # A hidden figure is followed by what is known instead: its field in the country, else the country.
+        fallback = {}
+        for fg in hidden:
+            fallback[fg.indicator] = next(((label, known) for label, level, d in peers[1:]
+                                           for known in [f(fg.indicator, level, **d)] if known.published), None)
+        # Named in the middle of a sentence ("Below its field in Germany (90.4%)"), so in lower case.
+        peer_emp = [(comparison[1][1], _("its field in {country}").format(country=country)),
+                    (comparison[2][1], _("all programmes in {country}").format(country=country))]
+        coverage = headline[-1]
         return self.page(self.programme_url(code), "programme.html", p.name, "programmes", {
             "programme": p, "country": country, "country_url": self.country_url(geo),
             "field_label": self.field_label(field_code), "narrow_label": self._(isced_fields()[p.isced_f].label),
             "providers": offered_by,
-            "headline": headline, "emp": emp, "earn": earn, "in_ten": in_ten(emp, lang),
+            "headline": headline, "emp": emp, "earn": earn, "in_ten": _sentence_start(in_ten(emp, lang)),
             "months_words": months_words(self.months, lang), "comparison": comparison, "hidden": hidden,
+            "fallbacks": fallbacks, "fallback": fallback, "twin": code in self.twins(),
+            "verdicts": [v for v in (beside(emp, fg, label, lang) for fg, label in peer_emp) if v],
+            "low_coverage": coverage.published and coverage.value < LOW_COVERAGE, "coverage": coverage,
+            "reasons": _by_reason(hidden),
+            # The guide's chapter on the indicators explains base, interval and coverage in plain words.
+            "plain_words": next((f"guide/{slugify(d.slug)}/index.html" for d in self.content.guide
+                                 if d.slug == "indicators"), None),
             "csv": f"{self.slugs[code]}.csv", "pooled": self.pooled,
         }, charts=charts, description=_("Where graduates of {programme} in {country} went after finishing.").format(
             programme=p.name, country=country))
+
+    def outcome_charts(self, level: str, dims: dict) -> dict[str, tuple]:
+        """Where a group's graduates went and the work they found, as {chart id: (chart, anything published)}."""
+        _, f, lang = self._, self.fig, self.lang
+        not_measured = _(NOT_MEASURED)
+        destinations = {(m, d): f(d, level, months=m, **dims) for m in self.safe.months for d in DESTINATIONS}
+        cohorts = {str(c): f("EMP", level, cohort=str(c), **dims) for c in self.safe.cohorts}
+        sectors = {s: f(f"SECTOR_{s.code}", level, **dims) for s in nace_sections().values()}
+        # Sections nobody works in are left out rather than drawn as a row of zeros.
+        sectors = {s: fg for s, fg in sectors.items() if fg.value != 0 and fg.reason != not_measured}
+        related = {answer: f(i, level, **dims) for answer, i in (
+            ("Related", "RELEVANT"), ("Partly related", "RELATED_PARTLY"), ("Not related", "RELATED_NO"))}
+        return {
+            "destinations": (chart_designs.destinations_chart([
+                {"months_after": m, "destination": DEFINITIONS[d].label, **_share(fg)}
+                for (m, d), fg in destinations.items()], lang=lang), _any_published(destinations)),
+            "cohorts": (chart_designs.cohort_chart([{"cohort": c, **_share_row("", fg)} for c, fg in cohorts.items()],
+                                                   lang=lang), _any_published(cohorts)),
+            "sectors": (chart_designs.sectors_chart([{"code": s.code, "sector": _(s.label), **_share(fg)}
+                                                     for s, fg in sectors.items()], lang=lang),
+                        _any_published(sectors)),
+            "related": (chart_designs.related_chart([{"answer": answer, **_share(fg)} for answer, fg in related.items()],
+                                                    lang=lang), _any_published(related)),
+        }
 
     def _programme_csv(self, code: str) -> bytes:
         """The programme's published figures (all indicators, cohorts and points) as CSV."""
@@ -316,34 +426,51 @@ class SiteBuilder:
         programmes = []
         for p in self.programmes.itertuples():
             dims = {"geo": p.geo, "field": p.isced_f[:2], "programme": p.programme_code}
+            earnings = [self.fig("EARN_MED", "programme", months=m, **dims) for m in self.safe.months]
             programmes.append({
                 "code": p.programme_code, "name": p.name, "country": self.country_name(p.geo), "eqf": int(p.eqf_level),
+                "provider": self.lang.join(self.provider_names(p.programme_code)),
+                "twin": p.programme_code in self.twins(),
+                "currency": next((e.currency for e in earnings if e.published), ""),
                 "url": relative_url("compare/index.html", self.programme_url(p.programme_code)),
-                "figures": {i: {"text": figure_text(self.fig(i, "programme", **dims), self.lang)} for i in indicators},
+                # For each observation point, each indicator as [value, interval and base].
+                "figures": {str(m): {i: figure_parts(self.fig(i, "programme", months=m, **dims), self.lang)
+                                     for i in indicators} for m in self.safe.months},
             })
-        payload = {"months_words": months_words(self.months, self.lang), "programmes": programmes,
+        payload = {"months": [{"value": str(m), "label": months_words(m, self.lang)} for m in self.safe.months],
+                   "headline_months": str(self.months), "programmes": programmes,
                    "indicators": [{"id": i, "label": indicator_label(i, self.lang)} for i in indicators],
                    "text": {
                        "empty": _("No programme chosen yet. Add one with the list above, or tick programmes in "
                                   "the table of programmes."),
-                       "caption": _("Chosen programmes side by side, {months} after graduation"),
-                       "figure": _("Figure"), "remove": _("Remove"), "remove_label": _("Remove {name}, {country}"),
+                       "heading": _("{indicator}, {months} after graduation"),
+                       "remove": _("Remove"), "remove_label": _("Remove {name}, {country}"),
                        "removed": _("{name} removed. {count} programme(s) in the comparison."),
                        "added": _("{name} added. {count} programme(s) in the comparison."),
                        "choose": _("Choose a programme first."),
                        "already": _("{name} is already in the comparison."),
                        "limit": _("At most {limit} programmes can be compared. Remove one first."),
+                       "too_many": _("The link named {count} programmes; only the first {limit} are shown, "
+                                     "because at most {limit} can be compared."),
+                       "unknown": _("Not found in this release, so left out: {codes}."),
+                       "chosen": _("{count} of {limit} programmes chosen"),
+                       "hidden": _("“Not published”: the group is too small to show safely, or its figure would let a "
+                                   "smaller group be worked out. Each programme's page says which."),
+                       "currencies": _("Earnings are in different currencies ({currencies}) and are not converted: "
+                                       "compare them only within one currency."),
+                       "copied": _("Link copied."),
+                       "copy_failed": _("Copying did not work here: select the link and copy it yourself."),
                    }}
         self.extra[self.compare_data_path()] = ("window.ONTRACK_PROGRAMMES = " + script_json(payload) + ";\n").encode()
         return self.page("compare/index.html", "compare.html", _("Compare programmes"), "compare", {
-            "rows": rows, "months_words": months_words(self.months, self.lang), "limit": 6,
+            "rows": rows, "months_words": months_words(self.months, self.lang), "limit": COMPARE_LIMIT,
             "compare_data": self.compare_data_path(),
         }, description=_("Compare up to six programmes side by side."))
 
     def countries_index(self) -> Page:
         return self.page("countries/index.html", "countries.html", self._("Countries"), "countries", {
             "profiles": [{"profile": c, "name": self.country_name(c.geo), "url": self.country_url(c.geo),
-                          "status_label": self.status_label(c.current_status)} for c in self.content.countries],
+                          "status_label": self.status_label(c.current_status)} for c in self.countries_by_name()],
             "status_map": self.status_map(), "with_data": set(self.geos), "statuses": STATUS_ORDER,
         }, description=self._("How far each European country has come with tracking its VET graduates."))
 
@@ -459,6 +586,23 @@ class SiteBuilder:
         if not self.lang.prefix:  # one "not found" page, served by the host for every language
             pages.append(self.page("404.html", "404.html", self._("Page not found"), "", {}))
         return pages
+
+
+def _sentence_start(text: str) -> str:
+    """ "more than 3 in 4" -> "More than 3 in 4", to open a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _by_reason(hidden: list[Figure]) -> list[tuple[str, list[str]]]:
+    """Hidden figures' labels grouped by why they are hidden, so that each reason is said once."""
+    groups: dict[str, list[str]] = {}
+    for fg in hidden:
+        groups.setdefault(fg.reason, []).append(fg.label)
+    return list(groups.items())
+
+
+def _any_published(figures: dict) -> bool:
+    return any(fg.published for fg in figures.values())
 
 
 def _share(figure: Figure) -> dict:

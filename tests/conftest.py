@@ -12,6 +12,8 @@ import pytest
 from generator.schemas import INPUT_RESOURCES, field_names, table_schema
 
 REPO = Path(__file__).resolve().parents[1]
+#: The address the tests' copy of the demo project is served from (the repository's demo has none).
+DEMO_BASE_URL = "https://example.org/ontrack/"
 #: The golden project: two countries, six programmes, three languages; its built site is tests/golden/expected/.
 GOLDEN_PROJECT = REPO / "tests" / "golden" / "project"
 
@@ -75,6 +77,11 @@ def demo_project(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
     for name in ("content", "datasets"):
         shutil.copytree(REPO / name, root / name)
+    # The repository's demo has no address (its build names no placeholder); the sitemap and DCAT-AP tests need
+    # one, so this copy is given the address the tests check against.
+    config = root / "content" / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('base_url = ""', f'base_url = "{DEMO_BASE_URL}"', 1),
+                      encoding="utf-8")
     return root
 
 

@@ -289,10 +289,10 @@ def test_compare_is_chosen_from_the_programmes_table_by_keyboard_and_announces_c
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"compare/index\.html\?p=.+&p="))
     page.wait_for_selector("#compare-table table")
-    assert page.locator("#compare-table thead th").count() == 3
+    assert page.locator("#compare-table .compare-chosen li").count() == 2
     status = page.locator("#compare-status")
     assert status.get_attribute("role") == "status"
-    remove = page.locator("#compare-table thead button").first
+    remove = page.locator("#compare-table .compare-chosen button").first
     name = remove.get_attribute("aria-label")
     assert name.startswith("Remove ")
     remove.focus()

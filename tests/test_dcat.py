@@ -17,12 +17,14 @@ from generator.errors import InputError
 from generator.publish.dcat import SPDX, catalogue_files, catalogue_graph
 from generator.publish.metadata import DatasetMeta, FileMeta, iso_alpha3, site_url
 
+from conftest import DEMO_BASE_URL
+
 pyshacl = pytest.importorskip("pyshacl")
 
 SHAPES = Path(__file__).parent / "dcat-ap"
 #: Property-shape references the official 3.0.1 files make without defining them (see dcat-ap/README.md).
 EXPECTED_DANGLING = 5
-BASE = "https://example.org/ontrack/"
+BASE = DEMO_BASE_URL
 EU = "http://publications.europa.eu/resource/authority/"
 
 

@@ -21,7 +21,9 @@ from generator.publish.packages import all_packages
 from generator.publish.release import open_data
 from generator.publish.tables import PublishedTable
 
-BASE = "https://example.org/ontrack/"
+from conftest import DEMO_BASE_URL
+
+BASE = DEMO_BASE_URL
 
 
 def page_jsonld(path) -> dict:

@@ -139,9 +139,61 @@ def test_a_project_template_overrides_the_default_one(golden_project, tmp_path):
 def test_programme_page_speaks_plainly_and_shows_bases(golden_build):
     pages = sorted(golden_build.glob("programmes/*/index.html"))
     text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
-    assert re.search(r"<strong>\d+ in 10 graduates</strong> were working a year after finishing", text)
-    assert "not published — fewer than 25 graduates in the base" in text
+    assert re.search(r"<strong>(About|More than) \d in \d+ graduates</strong> were working a year after finishing", text)
+    # Why a figure is hidden is said once, in the list of reasons, not in every figure.
+    assert re.search(r"<li>[^<]+: fewer than 25 graduates in the base\.</li>", text)
+    assert "not published — " not in text
+    assert "base" in text and "95% interval" in text
     assert "base" in text and "95% interval" in text
     for page in pages[:5]:
         csv_link = [link for link in parse(page).links if link.endswith(".csv")]
         assert csv_link and (page.parent / csv_link[0]).exists()
+
+
+def _rate(value, low=None, high=None):
+    from generator.figures import Figure
+
+    return Figure("EMP", "Employment rate", value, low, high, 100, "percent", "", "")
+
+
+def test_a_headline_share_is_never_rounded_up_across_a_band():
+    from generator.site import in_ten
+
+    # "8 in 10" used to be written for both: a reader takes it as at least 80%.
+    assert in_ten(_rate(76.0)) == "about 3 in 4"
+    assert in_ten(_rate(77.2)) == "more than 3 in 4"
+    assert in_ten(_rate(74.6)) == "about 3 in 4"
+    assert in_ten(_rate(85.9)) == "more than 8 in 10"
+    assert in_ten(_rate(89.5)) == "about 9 in 10"
+    assert in_ten(_rate(5.0)) == "fewer than 1 in 10"
+    assert in_ten(_rate(None)) == ""
+
+
+def test_below_like_or_above_is_said_only_as_far_as_the_intervals_go():
+    from generator.site import beside
+
+    field = _rate(90.4, 88.0, 92.0)
+    assert beside(_rate(75.9, 70.0, 80.0), field, "its field").startswith("Below its field (90.4%)")
+    assert beside(_rate(95.0, 93.0, 97.0), field, "its field").startswith("Above its field")
+    assert beside(_rate(86.0, 80.0, 89.0), field, "its field").startswith("Similar to its field")
+    assert beside(_rate(None), field, "its field") == ""
+
+
+def test_without_an_address_the_site_names_no_placeholder(golden_project, tmp_path):
+    """With ``site.base_url`` empty, absolute URLs are left out (catalogue, sitemap, "Cite as"), never faked."""
+    project = tmp_path / "proj"
+    shutil.copytree(golden_project, project, ignore=shutil.ignore_patterns("output"))
+    config = project / "content" / "site.toml"
+    config.write_text(re.sub(r'(?m)^base_url = ".*"$', 'base_url = ""', config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    build(project, tmp_path / "out")
+    out = tmp_path / "out"
+    assert not (out / "sitemap.xml").exists() and not (out / "data" / "catalog.jsonld").exists()
+    named = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.suffix in (
+        ".html", ".json", ".jsonld", ".xml", ".txt", ".csv", ".cff", ".js") and "example.org/" in p.read_text(
+        encoding="utf-8", errors="replace")]
+    assert not named, named[:5]
+
+
+def test_the_repository_demo_has_no_placeholder_address():
+    assert re.search(r'(?m)^base_url = ""', (REPO / "content" / "site.toml").read_text(encoding="utf-8"))

@@ -268,7 +268,18 @@ def sectors_chart(rows: Rows, *, chart_id: str = "sectors", lang: Language = ENG
     named = lang.join([f"{v['sector']} ({percent(v['share'], lang)})" for v in top])
     lead = lang.ngettext("The largest sector is {sectors}.", "The largest sectors are {sectors}.",
                          len(top)).format(sectors=named) if top else ""
-    hidden = _hidden_sentence(lang, [(v["sector"], v["reason"]) for v in ordered if v["share"] is None], "share")
+    hidden_rows = [(v["sector"], v["reason"]) for v in ordered if v["share"] is None]
+    if len(hidden_rows) > 3:
+        # Twenty sector names in a sentence say nothing a reader can use: their number and the reasons do.
+        n = len(hidden_rows)
+        reasons = "; ".join(sorted({reason for _, reason in hidden_rows if reason}))
+        hidden = (lang.ngettext("The shares of {count} sector are not published ({reasons}).",
+                                "The shares of {count} sectors are not published ({reasons}).", n) if reasons else
+                  lang.ngettext("The shares of {count} sector are not published.",
+                                "The shares of {count} sectors are not published.", n)).format(
+            count=lang.count(n), reasons=reasons)
+    else:
+        hidden = _hidden_sentence(lang, hidden_rows, "share")
     design = designs.shares("sector", lang.gettext("Sector"), share_title, lang)
     return Chart(chart_id, title, _sentences(lead, hidden) or _no_figures(lang),
                  _filled(design, _sector_rows(lang, values)), table)

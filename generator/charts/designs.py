@@ -33,16 +33,19 @@ from .model import (BLUE, DESTINATION_COLOURS, DESTINATIONS, INK, MUTED, NOT_PUB
                     STATUSES, VERMILLION, format_locale, interval_title, percent_affixes)
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-#: Total width: the page column is about 640 px and the SVG scales down from there.
-WIDTH = 600
+#: Total width, drawn for a phone first: the SVG scales to its column (site.css), 288 px on a 320 px phone
+#: (12 px text reads at 10 px) and 358 px at 390 px; on a wide screen it grows to at most 28rem. A chart
+#: drawn 600 px wide had to scroll sideways on a phone, and hid the later years and the right of every bar.
+WIDTH = 340
 #: Padding around the plot; text may come out up to 10% wider in a browser than vl-convert measured.
 PADDING = 12
 #: Plot width of a chart with no axis at its left. The width is fixed rather than fitted
 #: (autosize "fit"), which would make Vega lay the chart out twice: it doubled the render time.
 PLOT_WIDTH = WIDTH - 2 * PADDING
-#: Height of one row of a labelled bar chart: a line of text above a 16 px bar.
-ROW = 46
-BAR_OFFSET = 9  # the bar sits this far below the row's centre, the text line just above it
+#: Height of one row of a labelled bar chart: up to two lines of text above a 16 px bar.
+ROW = 60
+BAR_OFFSET = 9  # the bar sits this far below the row's centre, the text lines just above it
+LINE = 15  # the distance between the two lines of a row's name
 GRID = "#e3e3e3"
 AXIS_LINE = "#767676"  # 4.5:1 on white
 
@@ -172,7 +175,7 @@ def _labelled_bars(lang: Language, *, label: str, figure: str, x_title: str, too
 
     ``label`` and ``figure`` are Vega expressions for the text at the left and the
     right of each row; ``measure`` is the field whose None marks the row as not
-    published, in which case the reason is written where the bar would be. With
+    published, in which case "not published" is written where the bar would be. With
     ``figure_at_right=False`` the figure follows the label ("EU27 2024: 80.0%"),
     leaving the right of the chart free for a reference line.
     ``bar(base, y, x_scale, x_axis)`` and each of ``extra_layers(base, y, x_scale, x_axis)``
@@ -186,18 +189,28 @@ def _labelled_bars(lang: Language, *, label: str, figure: str, x_title: str, too
     if calculate:
         shared.append(("calculate", calculate))
     shared.append(("calculate", {"row_figure": figure}))
-    # A name longer than the room the figure at the right leaves is cut short with "…" (it is in
-    # full in the tooltip and the table). Counting characters rather than setting the text mark's
-    # "limit" spares vl-convert a dozen text measurements a row (~1 ms each). The allowance is
-    # for wide fonts (DejaVu Sans): 7.5 px a character at 13 px, 9 px a bold one.
-    room = (f"floor(({PLOT_WIDTH} - 24 - 9 * length(datum.row_figure)) / 7.5)" if figure_at_right
-            else f"floor({PLOT_WIDTH} / 7.5)")
+    # A name longer than the room the figure at the right leaves goes on two lines, broken at a space;
+    # longer still, the second line is cut short with "…" (the name is in full in the tooltip and the
+    # table). Counting characters rather than setting the text mark's "limit" spares vl-convert a dozen
+    # text measurements a row (~1 ms each). The allowance is for wide fonts (DejaVu Sans): 7.5 px a
+    # character at 13 px, 9 px a bold one.
+    across = PLOT_WIDTH * 2 // 15
+    room = (f"floor(({PLOT_WIDTH} - 16 - 9 * length(datum.row_figure)) / 7.5)" if figure_at_right
+            else str(across))
     # Translators: a name and its figure, e.g. "Country: 80.0%" (French puts a space before the colon).
     full = label if figure_at_right else _written(lang.gettext("{label}: {value}"), label=label,
                                                   value="datum.row_figure")
-    shared += [("calculate", {"row_full": full}), ("calculate", {
-        "row_label": f"length(datum.row_full) > {room} ? trim(substring(datum.row_full, 0, {room} - 1)) + '…' "
-                     ": datum.row_full"})]
+    fits = f"length(datum.row_full) <= {room}"
+    shared += [
+        ("calculate", {"row_full": full}),
+        ("calculate", {"row_break": f"{fits} ? -1 : lastindexof(substring(datum.row_full, 0, {across + 1}), ' ')"}),
+        ("calculate", {"row_first": f"{fits} ? '' : datum.row_break > 0 ? "
+                                    f"substring(datum.row_full, 0, datum.row_break) : "
+                                    f"substring(datum.row_full, 0, {across})"}),
+        ("calculate", {"row_rest": f"{fits} ? datum.row_full : trim(substring(datum.row_full, "
+                                   f"datum.row_break > 0 ? datum.row_break + 1 : {across}))"}),
+        ("calculate", {"row_label": f"length(datum.row_rest) > {room} ? "
+                                    f"trim(substring(datum.row_rest, 0, {room} - 1)) + '…' : datum.row_rest"})]
     y = alt.Y("row:O", axis=None, title=None)
     x_scale = x_scale or alt.Scale(domain=[0, 100])
     x_axis = x_axis or _percent_axis(x_title, lang)
@@ -206,12 +219,16 @@ def _labelled_bars(lang: Language, *, label: str, figure: str, x_title: str, too
             return base.transform_filter(valid).mark_bar(height=16, yOffset=BAR_OFFSET, color=bar_colour).encode(
                 y=y, x=alt.X(f"{measure}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
     layers = [
+        base.mark_text(align="left", baseline="bottom", dy=-1 - LINE).encode(
+            y=y, x=alt.value(0), text="row_first:N", tooltip=tooltip),
         base.mark_text(align="left", baseline="bottom", dy=-1).encode(
             y=y, x=alt.value(0), text="row_label:N", tooltip=tooltip),
         bar(base, y, x_scale, x_axis),
-        base.transform_filter(f"!{valid}").transform_calculate(why="datum.reason || ''")
+        # The reason is not drawn: it is in the description, the table and, once, on the page; at a
+        # phone's width it would not fit in one line.
+        base.transform_filter(f"!{valid}")
         .mark_text(align="left", baseline="middle", yOffset=BAR_OFFSET, fontStyle="italic", color=MUTED,
-                   fontSize=12).encode(y=y, x=alt.value(0), text="why:N"),
+                   fontSize=12).encode(y=y, x=alt.value(0), text=alt.value(lang.gettext(NOT_PUBLISHED))),
         *[layer(base, y, x_scale, x_axis) for layer in extra_layers],
     ]
     if figure_at_right:
@@ -250,13 +267,13 @@ def destinations(lang: Language) -> dict:
                alt.Tooltip("share_text:N", title=lang.gettext("Share"))]
     colour = alt.Color("destination:N", title=None,
                        scale=alt.Scale(domain=domain, range=list(DESTINATION_COLOURS)),
-                       legend=alt.Legend(orient="top", direction="horizontal", columns=3, labelLimit=220,
-                                         columnPadding=28, rowPadding=8, offset=12))
+                       legend=alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=140,
+                                         columnPadding=16, rowPadding=6, offset=12))
     bars = stacked.mark_bar(height=26, yOffset=offset, stroke="white", strokeWidth=1).encode(
         y=y, x=alt.X("x0:Q", scale=x_scale, axis=_percent_axis(lang.gettext("Share of graduates"), lang)), x2="x1:Q",
         color=colour, tooltip=tooltip)
-    # A segment narrower than 8 points cannot hold "61%"; its figure is in the tooltip and the table.
-    labels = (stacked.transform_filter("datum.share >= 8")
+    # A segment narrower than 10 points (32 px) cannot hold "61%"; its figure is in the tooltip and the table.
+    labels = (stacked.transform_filter("datum.share >= 10")
               .transform_calculate(segment_text=_pct(lang, "datum.share", 0))
               .mark_text(baseline="middle", yOffset=offset).encode(
                   y=y, x=alt.X("mid:Q", scale=x_scale), text="segment_text:N", tooltip=tooltip,
@@ -267,22 +284,15 @@ def destinations(lang: Language) -> dict:
     hidden = (base.transform_joinaggregate(published="sum(share)", cells="count()", groupby=["months_after"])
               .transform_filter("!isValid(datum.share)")
               .transform_aggregate(published="max(published)", cells="max(cells)", hidden_count="count()",
-                                   reasons="distinct(reason)", hidden="values(destination)",
                                    groupby=["months_after"])
-              .transform_calculate(
-                  start="datum.published || 0",
-                  names="join(pluck(datum.hidden, 'destination'), ', ')",
-                  reason="datum.reasons == 1 ? datum.hidden[0].reason : ''",
-                  box_mid="(datum.start + 100) / 2"))
-    whole = "datum.hidden_count == datum.cells"
+              .transform_calculate(start="datum.published || 0", box_mid="(datum.start + 100) / 2"))
     boxes = hidden.mark_bar(height=26, yOffset=offset, fill="white", stroke=MUTED, strokeDash=[4, 3],
                             strokeWidth=1.5).encode(y=y, x=alt.X("start:Q", scale=x_scale), x2=alt.datum(100))
-    # Translators: drawn in a chart where all destinations are hidden, e.g. "not published: fewer than 25
-    # graduates in the base".
-    hidden_why = _written(lang.gettext("not published: {reason}"), reason="datum.reason")
-    box_text = (hidden.transform_calculate(
-        box_text=(f"{whole} ? (datum.reason ? {hidden_why} : {hidden_text}) : "
-                  f"100 - datum.start >= 18 ? {hidden_text} : ''"))
+    # Which destinations the box holds, and why they are hidden, is said under the chart and once on the
+    # page: at a phone's width a list of names over the bar would run into the row's name. A box too short
+    # for "not published" (36 points, 114 px) has it written above its right end instead.
+    wide_box = "100 - datum.start >= 36"
+    box_text = (hidden.transform_calculate(box_text=f"{wide_box} ? {hidden_text} : ''")
         .mark_text(baseline="middle", yOffset=offset, fontStyle="italic", color=MUTED, fontSize=12)
         .encode(y=y, x=alt.X("box_mid:Q", scale=x_scale), text="box_text:N"))
     names = (base.transform_aggregate(cells="count()", groupby=["months_after"])
@@ -290,12 +300,9 @@ def destinations(lang: Language) -> dict:
                  lambda n: lang.ngettext("After {months} month", "After {months} months", n), "datum.months_after",
                  months="datum.months_after"))
              .mark_text(align="left", baseline="bottom", dy=-2).encode(y=y, x=alt.value(0), text="name:N"))
-    notes = (hidden.transform_filter(f"!({whole})")
-             # Translators: drawn over a bar, e.g. "not published: unemployed, inactive".
-             .transform_calculate(note=_written(lang.gettext("not published: {destinations}"),
-                                                destinations="lower(datum.names)"))
+    notes = (hidden.transform_filter(f"!({wide_box})")
              .mark_text(align="right", baseline="bottom", dy=-2, fontStyle="italic", color=MUTED, fontSize=12)
-             .encode(y=y, x=alt.value({"expr": "width"}), text="note:N"))
+             .encode(y=y, x=alt.value({"expr": "width"}), text=alt.value(lang.gettext(NOT_PUBLISHED))))
     chart = alt.layer(bars, labels, boxes, box_text, names, notes, data=alt.Data(values=[])).transform_calculate(
         dest_order=f"indexof({order}, datum.destination)",
         share_text=_pct_or_hidden(lang, "datum.share"),
@@ -308,18 +315,20 @@ def cohorts(years: int, lang: Language) -> dict:
     """Employment rate by cohort: a point with its 95% interval, its figure above, the base under each year.
 
     How much fits under and above each year depends on how many years share the
-    520 px: the base as "1,250 graduates" up to 5 years, as "1,250" up to 9 (the
-    axis title says what it is), then only in the tooltip and the table, where
-    the figure above each point is also rounded to whole percent.
+    260 px of a phone-sized plot: the base as "1,250 graduates" (on two lines) up
+    to 4 years, as "1,250" up to 6 (the axis title says what it is), then only in
+    the tooltip and the table, where the figure above each point is also rounded
+    to whole percent.
     """
     alt = _alt()
-    many = years > 9
+    many = years > 6
     year_title = lang.gettext("Year of qualifying")
-    if years <= 5:
-        base_line = _plural(lambda n: lang.ngettext("{count} graduate", "{count} graduates", n), "datum.base",
-                            count="format(datum.base, ',')")
-        x_title = year_title
-    elif not many:
+    if years <= 4:
+        # "65 graduates" on two lines under the year ("65", "graduates"): a phone gives each year 65 px.
+        count = _plural(lambda n: lang.ngettext("{count} graduate", "{count} graduates", n), "datum.base",
+                        count="format(datum.base, ',')")
+        base_line, x_title = f"replace({count}, ' ', '|')", year_title
+    elif years <= 6:
         base_line, x_title = "format(datum.base, ',')", lang.gettext("Year of qualifying and graduates in the base")
     else:
         base_line, x_title = "", year_title
@@ -382,7 +391,7 @@ def shares(label_field: str, label_title: str, x_title: str, lang: Language) -> 
 
 @design
 def comparison(lang: Language) -> dict:
-    """Rates side by side: a bar per group, its 95% interval as a whisker, the base with the figure."""
+    """Rates side by side: a bar per group, its 95% interval as a whisker, the base written in the bar."""
     alt = _alt()
     tooltip = [alt.Tooltip("group:N", title=lang.gettext("Group")),
                alt.Tooltip("rate_text:N", title=lang.gettext("Rate")),
@@ -398,15 +407,25 @@ def comparison(lang: Language) -> dict:
                 y=y, x=alt.X(f"{end}:Q", scale=x_scale, axis=x_axis), tooltip=tooltip)
               for end in ("ci_low", "ci_high")])
 
-    # Translators: a rate and its base, e.g. "80.2% of 2,400 graduates".
-    of_base = _plural(lambda n: lang.ngettext("{rate} of {count} graduate", "{rate} of {count} graduates", n),
-                      "datum.base", rate="datum.rate_text", count="datum.base_text")
+    def base_text(base, y, x_scale, x_axis):
+        # The base is written in the bar, from its start, or after the interval when the bar is too short
+        # to hold it: beside the name it would leave a long field name no room on a phone.
+        return (base.transform_filter("isValid(datum.share) && isValid(datum.base)")
+                .transform_calculate(base_at="datum.share >= 40 ? 0 : max(datum.share, datum.ci_high || 0)",
+                                     base_words=_plural(
+                                         lambda n: lang.ngettext("{count} graduate", "{count} graduates", n),
+                                         "datum.base", count="datum.base_text"))
+                .mark_text(align="left", baseline="middle", dx=4, yOffset=BAR_OFFSET, fontSize=11, color=INK)
+                .encode(y=y, x=alt.X("base_at:Q", scale=x_scale, axis=x_axis), text="base_words:N",
+                        tooltip=tooltip))
+
     chart = _labelled_bars(
-        lang, label="datum.group",
-        figure=f"isValid(datum.base) ? {of_base} : datum.rate_text",
+        # A hidden rate is said once, where its bar would be, not also at the right.
+        lang, label="datum.group", figure="isValid(datum.share) ? datum.rate_text : ''",
         calculate={"rate_text": _pct_or_hidden(lang, "datum.share"), "ci_text": _interval(lang),
                    "base_text": "isValid(datum.base) ? format(datum.base, ',') : ''"},
-        x_title=lang.gettext("Share of graduates"), tooltip=tooltip, extra_layers=[whisker], bar_colour=SKY_BLUE)
+        x_title=lang.gettext("Share of graduates"), tooltip=tooltip, extra_layers=[whisker, base_text],
+        bar_colour=SKY_BLUE)
     return _spec(_themed(chart), lang)
 
 
@@ -444,12 +463,12 @@ def earnings(prefix: str, suffix: str, lang: Language) -> dict:
                    for f in ("q1", "median", "q3")},
         x_title="", tooltip=tooltip, bar=quartile_bar, extra_layers=[median_line],
         x_scale=alt.Scale(zero=True, nice=True),
-        x_axis=alt.Axis(title=lang.gettext("Gross monthly earnings, full-time employed"), grid=True, tickCount=6,
+        x_axis=alt.Axis(title=lang.gettext("Gross monthly earnings, full-time employed"), grid=True, tickCount=4,
                         labelExpr=money.format("datum.value")))
-    # SVG text does not wrap: the key is broken into lines of at most 66 characters here.
+    # SVG text does not wrap: the key is broken into lines of at most 40 characters here (12 px text).
     key = lang.gettext("The black line marks the median; the bar spans the middle half of earners, from the "
                        "lower to the upper quartile.")
-    return _spec(_themed(chart, key=textwrap.wrap(key, 66)), lang)
+    return _spec(_themed(chart, key=textwrap.wrap(key, 40)), lang)
 
 
 @design

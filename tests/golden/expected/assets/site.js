@@ -1,4 +1,4 @@
-/* ontrack: progressive enhancement for the programmes index (filter, sort). Everything works without it. */
+/* ontrack: progressive enhancement for the programmes index (filter, sort, the compare tray). Everything works without it. */
 
 /* What the scripts say, in the page's language: base.html puts the translated sentences in #ontrack-text. */
 var say = (function () {
@@ -12,11 +12,11 @@ var say = (function () {
   };
 })();
 
-/* Boxes that scroll sideways (wide tables and charts on a phone) are focusable in the HTML, so that keyboard
+/* Boxes that scroll sideways (wide tables on a phone) are focusable in the HTML, so that keyboard
    users can scroll them (WCAG 2.1.1). Where a box fits its content there is nothing to scroll: its tab stop goes. */
 (function () {
   "use strict";
-  var boxes = document.querySelectorAll(".table-scroll[tabindex], .chart-svg[tabindex]");
+  var boxes = document.querySelectorAll(".table-scroll[tabindex]");
   if (!boxes.length) { return; }
   function update() {
     Array.prototype.forEach.call(boxes, function (box) {
@@ -30,7 +30,7 @@ var say = (function () {
     pending = true;
     window.requestAnimationFrame(function () { pending = false; update(); });
   });
-  // A closed <details> hides its table: measure again when one opens. (Charts redrawn by charts.js keep their size.)
+  // A closed <details> hides its table: measure again when one opens.
   document.addEventListener("toggle", update, true);
   update();
 })();
@@ -97,4 +97,54 @@ var say = (function () {
       status.textContent = say(ascending ? "sorted_asc" : "sorted_desc", {column: button.textContent});
     });
   });
+
+  /* The order chosen in the form: the one way to sort on a phone, where the column headers are out of sight. */
+  var order = document.getElementById("f-sort");
+  if (order) {
+    var byOrder = {
+      name: function (a, b) { return a.cells[0].textContent.trim().localeCompare(b.cells[0].textContent.trim()); },
+      emp: function (a, b) { return parseFloat(b.dataset.emp) - parseFloat(a.dataset.emp); },
+      // Amounts in different currencies are not comparable: each currency's programmes together, highest first.
+      earn: function (a, b) {
+        var hiddenA = parseFloat(a.dataset.earn) < 0, hiddenB = parseFloat(b.dataset.earn) < 0;
+        if (hiddenA !== hiddenB) { return hiddenA ? 1 : -1; }
+        if (a.dataset.currency !== b.dataset.currency) { return a.dataset.currency < b.dataset.currency ? -1 : 1; }
+        return parseFloat(b.dataset.earn) - parseFloat(a.dataset.earn);
+      }
+    };
+    order.addEventListener("change", function () {
+      var compare = byOrder[order.value];
+      // Array.prototype.sort is stable: ties keep the country-then-name order.
+      var sorted = compare ? rows.slice().sort(compare) : rows;
+      sorted.forEach(function (row) { body.appendChild(row); });
+      headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      status.textContent = say("ordered", {order: order.options[order.selectedIndex].textContent});
+    });
+  }
+})();
+
+/* The "Compare selected" tray: how many are ticked out of the limit, and no more than the limit. */
+(function () {
+  "use strict";
+  var tray = document.querySelector(".compare-tray");
+  if (!tray) { return; }
+  var limit = parseInt(tray.dataset.limit, 10) || 6;
+  var count = document.getElementById("compare-count");
+  var form = tray.closest("form");
+  function ticked() { return form.querySelectorAll("input[name=p]:checked").length; }
+  function update() { count.textContent = say("chosen", {count: ticked(), limit: limit}); }
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.name !== "p") { return; }
+    if (box.checked && ticked() > limit) {
+      box.checked = false;
+      count.textContent = say("limit", {limit: limit});
+      return;
+    }
+    update();
+  });
+  tray.classList.add("compare-tray-live");
+  // A keyboard user's next checkbox must not hide under the tray (WCAG 2.4.11): the page scrolls it above.
+  document.documentElement.classList.add("has-compare-tray");
+  update();
 })();

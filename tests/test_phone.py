@@ -1,0 +1,149 @@
+"""A student on a phone: charts and tables that fit 320 and 390 px, a compare page that shows every chosen
+programme, a compare tray that counts and stops at the limit (Debian's Chromium, Playwright)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+#: Every chart and table must fit the narrowest phone held upright (WCAG 1.4.10) and a common one.
+PHONES = (320, 390)
+
+#: Every chart and every table on the page (details opened first), with how far it reaches past its box or the
+#: viewport. A box that scrolls sideways counts as not fitting: a phone gives no hint that it scrolls.
+MEASURE = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const viewport = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('figure.chart svg, .chart-svg, table, .table-scroll, .map-block')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const scrolls = el.scrollWidth > el.clientWidth + 1 && !(el instanceof SVGElement);
+    if (scrolls || box.right > viewport + 1 || box.left < -1) {
+      wide.push(`${el.tagName.toLowerCase()} in #${(el.closest('[id]') || {}).id}: ${Math.round(box.width)} px ` +
+                `(scroll ${el.scrollWidth}, box ${el.clientWidth}, viewport ${viewport})`);
+    }
+  }
+  return wide;
+}"""
+
+
+def _codes(demo_build):
+    """Programme codes in the order of the programmes table."""
+    text = (demo_build / "programmes" / "index.html").read_text(encoding="utf-8")
+    return re.findall(r'name="p" value="([^"]+)"', text)
+
+
+def _most_hidden(demo_build) -> str:
+    """The programme page with the most hidden figures."""
+    pages = sorted(demo_build.glob("programmes/*/index.html"))
+    return max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('class="suppressed"'), p.parent.name)) \
+        .relative_to(demo_build).as_posix()
+
+
+@pytest.fixture(scope="module")
+def phone_pages(demo_build):
+    codes = _codes(demo_build)
+    first = next(p for p in sorted(demo_build.glob("programmes/*/index.html")))
+    # Three programmes from three countries: their earnings are in different currencies.
+    by_country = {}
+    for code in codes:
+        by_country.setdefault(code[:2], code)
+    three = [by_country[c] for c in ("DE", "PL", "AT") if c in by_country][:3]
+    return {
+        "home": "index.html",
+        "programme": first.relative_to(demo_build).as_posix(),
+        "hidden programme": _most_hidden(demo_build),
+        "compare": "compare/index.html?" + "&".join(f"p={c}" for c in three),
+        "country": "countries/de/index.html",
+        "countries": "countries/index.html",
+        "programmes": "programmes/index.html",
+    }
+
+
+@pytest.mark.parametrize("width", PHONES)
+@pytest.mark.parametrize("kind", ["home", "programme", "hidden programme", "compare", "country", "countries"])
+def test_no_chart_or_table_is_wider_than_a_phone(browser, demo_site, phone_pages, kind, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(demo_site + phone_pages[kind], wait_until="networkidle")
+    if kind == "compare":
+        page.wait_for_selector("#compare-table table")
+    wide = page.evaluate(MEASURE)
+    context.close()
+    assert not wide, wide
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_charts_are_drawn_to_the_width_of_the_column(browser, demo_site, phone_pages, width):
+    """No minimum width that makes a chart scroll: each chart is as wide as the text column, so that the last
+    cohort, every destination and the full length of every bar are on the screen."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(demo_site + phone_pages["programme"])
+    widths = page.evaluate("""() => [...document.querySelectorAll('figure.chart .chart-svg svg')].map(svg =>
+        [Math.round(svg.getBoundingClientRect().width), Math.round(svg.closest('figure').clientWidth)])""")
+    context.close()
+    assert len(widths) >= 5
+    assert all(svg == column for svg, column in widths), widths
+
+
+def test_compare_shows_every_chosen_programme_together_at_390_px(browser, demo_site, phone_pages):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(demo_site + phone_pages["compare"])
+    page.wait_for_selector("#compare-table table")
+    chosen = page.locator("#compare-table .compare-chosen li").count()
+    assert chosen == 3
+    # Every figure's table has a row per programme, each value on the screen without scrolling sideways.
+    cells = page.evaluate("""() => [...document.querySelectorAll('#compare-table section table')].map(table =>
+        [...table.querySelectorAll('td')].map(td => { const b = td.getBoundingClientRect();
+          return b.left >= 0 && b.right <= document.documentElement.clientWidth && td.textContent.trim() !== ''; }))""")
+    assert len(cells) == 6 and all(len(row) == chosen and all(row) for row in cells), cells
+    # Earnings in three currencies are not set side by side without a word.
+    assert page.locator("#compare-table .caution").count() == 1
+    # Another time after graduation: the choice is kept in the link.
+    page.select_option("#compare-months", "6")
+    assert "m=6" in page.url and "six months" in page.locator("#compare-table h3").first.inner_text()
+    context.close()
+
+
+def test_compare_names_what_a_link_asked_for_and_could_not_show(browser, demo_site, demo_build):
+    codes = _codes(demo_build)[:8]
+    page = browser.new_page()
+    page.goto(demo_site + "compare/index.html?" + "&".join(f"p={c}" for c in [*codes, "XX-000-0-000"]))
+    page.wait_for_selector("#compare-table table")
+    assert page.locator("#compare-table .compare-chosen li").count() == 6
+    status = page.locator("#compare-status").inner_text()
+    assert "8 programmes" in status and "first 6" in status and "XX-000-0-000" in status
+    page.close()
+
+
+def test_the_compare_tray_stays_in_reach_counts_and_stops_at_six(browser, demo_site, phone_pages):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(demo_site + phone_pages["programmes"])
+    boxes = page.locator("#programme-table input[name=p]")
+    for box in boxes.all()[:7]:
+        box.click()
+    assert page.locator("#programme-table input[name=p]:checked").count() == 6
+    count = page.locator("#compare-count")
+    assert "At most 6" in count.inner_text()
+    boxes.nth(0).click()
+    assert count.inner_text() == "5 of 6 chosen"
+    # Half way down a list of 160 cards the button is still on the screen.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    tray = page.locator(".compare-tray").bounding_box()
+    assert 0 <= tray["y"] and tray["y"] + tray["height"] <= 800 + 1
+    context.close()
+
+
+def test_the_phone_list_sorts_by_employment(browser, demo_site, phone_pages):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(demo_site + phone_pages["programmes"])
+    page.select_option("#f-sort", "emp")
+    rates = [float(v) for v in page.eval_on_selector_all("#programme-table tbody tr", "rows => rows.map(r => r.dataset.emp)")]
+    assert rates == sorted(rates, reverse=True)
+    context.close()
