@@ -268,3 +268,12 @@ def test_national_system_is_stated_and_fits_the_timeline(profile):
         assert meta["national_system"] == "runs", f"{geo}: the Timeline says Implementation"
     if meta["national_system"] == "runs":
         assert meta["system_name"], f"{geo}: a running system has a name"
+
+
+def test_no_profile_was_reviewed_after_the_release_it_appears_in(profile):
+    """'Last reviewed' is the day the sources were checked: never later than the release date in site.toml."""
+    import tomllib
+
+    geo, meta, _, _ = profile
+    release = tomllib.loads((REPO / "content" / "site.toml").read_text(encoding="utf-8"))["site"]["release_date"]
+    assert meta["last_reviewed"] <= release, f"{geo}: reviewed {meta['last_reviewed']}, released {release}"

@@ -283,6 +283,16 @@ def _read(path: Path, file: str) -> str:
         raise_if([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")])
 
 
+def reviewed_after_release(content: Content, release_date: dt.date | None) -> list[Problem]:
+    """A profile's last_reviewed is the day its sources were checked: a release cannot carry a later one."""
+    if release_date is None:
+        return []
+    return [Problem(c.path, None, "last_reviewed", "reviewed-after-release",
+                    f"{c.last_reviewed.isoformat()} is after the release date {release_date.isoformat()} in "
+                    "content/site.toml: a profile cannot have been checked after the release it appears in")
+            for c in content.countries if c.last_reviewed > release_date]
+
+
 def load_content(project: Path) -> Content:
     """Every content file, with every problem in every file reported at once."""
     from ..errors import InputError
