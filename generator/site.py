@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -27,6 +28,17 @@ from .publish.release import OpenData
 from .publish.schemaorg import dataset_jsonld
 from .publish.tables import published_frame
 from . import charts as chart_designs
+
+
+def benchmark_source(url: str) -> str:
+    """Who published a benchmark figure, from its address: a newspaper's report of Eurostat data is not Eurostat."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    for domain, name in (("eurostat", "Eurostat"), ("cedefop", "Cedefop"), ("timesofmalta", "Times of Malta")):
+        if domain in host or parts.path.lower().startswith(f"/{domain}/"):
+            return name
+    return host.removeprefix("www.")
+
 
 STATUS_ORDER = ("Design", "Pilot", "Implementation", "Completed")
 NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Compare"), "compare/index.html"),
@@ -212,7 +224,7 @@ class SiteBuilder:
         headline = [self.fig(i, "all") for i in ("EMP", "PLACE", "RELEVANT", "COVERAGE")]
         eu_rows = self.benchmark[self.benchmark["geo"] == EU_CODE]
         bench = chart_designs.benchmark_chart(
-            [{"label": _("EU27 {year}").format(year=r.year), "value": float(r.value), "source": "Eurostat/Cedefop"}
+            [{"label": _("EU27 {year}").format(year=r.year), "value": float(r.value), "source": benchmark_source(r.source_url)}
              for r in eu_rows.itertuples()], target=EU_TARGET, lang=self.lang)
         return self.page("index.html", "home.html", self.config.site.title, "home", {
             "headline": headline,
@@ -387,7 +399,7 @@ class SiteBuilder:
             charts.append(chart_designs.benchmark_chart(
                 [{"label": (_("EU27 {year}") if r.geo == EU_CODE else _("{country} {year}")).format(
                     country=name, year=r.year), "value": float(r.value),
-                  "source": "Eurostat/Cedefop"} for r in bench.sort_values(["geo", "year"]).itertuples()],
+                  "source": benchmark_source(r.source_url)} for r in bench.sort_values(["geo", "year"]).itertuples()],
                 target=EU_TARGET, lang=self.lang))
         return self.page(self.country_url(geo), "country.html", name, "countries", {
             "profile": profile, "name": name, "status_label": self.status_label(profile.current_status),

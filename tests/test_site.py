@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 import yaml
 
 from generator.build import build
@@ -145,3 +146,17 @@ def test_programme_page_speaks_plainly_and_shows_bases(golden_build):
     for page in pages[:5]:
         csv_link = [link for link in parse(page).links if link.endswith(".csv")]
         assert csv_link and (page.parent / csv_link[0]).exists()
+
+
+@pytest.mark.parametrize("url, publisher", [
+    ("https://ec.europa.eu/eurostat/statistics-explained/index.php?title=Employment_rates_of_recent_graduates", "Eurostat"),
+    ("https://www.cedefop.europa.eu/cs/data-insights/19-how-many-recent-ivet-graduates-are-employment", "Cedefop"),
+    ("https://timesofmalta.com/articles/view/malta-graduates-great-job-prospects-eu-data-suggests.1049002",
+     "Times of Malta"),
+    ("https://www.example.org/figures", "example.org"),
+])
+def test_a_benchmark_figure_is_credited_to_who_published_it(url, publisher):
+    """Malta 2022 was read in a newspaper: the chart must not call it Eurostat/Cedefop."""
+    from generator.site import benchmark_source
+
+    assert benchmark_source(url) == publisher
