@@ -27,7 +27,7 @@ def test_the_site_package_has_the_designed_resources(golden_build):
     assert {"indicators", "destinations", "sectors", "earnings", "programmes", "providers", "fields", "geo",
             "country_timeline", "data_sources", "employment_benchmark", "indicator_definitions"} <= names
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
-    assert descriptor["created"] == "2026-12-03T00:00:00Z"  # from the config's release date, not the clock
+    assert descriptor["created"] == "2026-11-01T00:00:00Z"  # from the config's release date, not the clock
     for resource in descriptor["resources"]:
         assert all(field.get("description") for field in resource["schema"]["fields"]), resource["name"]
     assert (golden_build / descriptor["resources"][0]["path"].join(["data/", ""])).exists()

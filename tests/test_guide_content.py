@@ -135,43 +135,47 @@ CALENDAR = GUIDE / "11-template-tracking-calendar.md"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 GRADUATION_MONTH = 6  # the calendar assumes June graduations
-COHORT_COLUMN = re.compile(r"cohort C(?:−(\d))?\b")
+COHORT = re.compile(r"^C(?:−(\d))?\b")
 WAVE_STEP = re.compile(r"\b(open|close|prepare|pre-notification for|code) the (\d+)-month (?:wave|answers)")
 #: How many months after graduation each step may fall, relative to the wave's planned point n.
 STEP_WINDOW = {"open": (0, 0), "close": (0, 1), "prepare": (-2, -1), "pre-notification for": (-1, -1),
                "code": (0, 2)}
 
 
-def calendar_cells() -> list[tuple[str, int, str]]:
-    """(month, months since that column's cohort graduated, cell text) for every cohort cell of the table."""
+def calendar_rows() -> list[tuple[str, int | None, str]]:
+    """(month, months since the row's cohort graduated or None for a data row, step) for every row of the table."""
     _, body = split_front_matter(CALENDAR)
     table = body.split("## Yearly tracking calendar", 1)[1].split("\n## ", 1)[0]
     rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()
             if line.startswith("|")]
-    header, rows = rows[0], [r for r in rows[2:]]
-    offsets = {i: int(m.group(1) or 0) for i, h in enumerate(header) if (m := COHORT_COLUMN.match(h))}
-    assert offsets, "the calendar has no cohort columns"
-    cells = []
-    for row in rows:
-        month = MONTHS.index(row[0]) + 1
-        for column, years_back in offsets.items():
-            cells.append((row[0], 12 * years_back + month - GRADUATION_MONTH, row[column]))
-    return cells
+    assert rows[0] == ["month", "cohort", "step"], rows[0]
+    out = []
+    for month, cohort, step in rows[2:]:
+        found = COHORT.match(cohort)
+        assert found or cohort == "data", f"{month}: {cohort!r} names no cohort"
+        since = 12 * int(found.group(1) or 0) + MONTHS.index(month) + 1 - GRADUATION_MONTH if found else None
+        out.append((month, since, step))
+    return out
 
 
-def test_calendar_has_a_row_for_every_month():
-    assert [m for m, _, _ in calendar_cells()][::3] == list(MONTHS)
+def test_calendar_goes_through_the_year_in_order():
+    months = [m for m, _, _ in calendar_rows()]
+    assert list(dict.fromkeys(months)) == list(MONTHS) and months == sorted(months, key=MONTHS.index)
 
 
-@pytest.mark.parametrize("month, months_since, cell", calendar_cells())
-def test_calendar_puts_each_wave_under_the_cohort_it_belongs_to(month, months_since, cell):
-    for step, wave in WAVE_STEP.findall(cell):
-        low, high = STEP_WINDOW[step]
+@pytest.mark.parametrize("month, months_since, step", calendar_rows())
+def test_calendar_puts_each_wave_under_the_cohort_it_belongs_to(month, months_since, step):
+    waves = WAVE_STEP.findall(step)
+    if months_since is None:
+        assert not waves and "pseudonymisation key" not in step, f"{month}: a cohort's step in a data row"
+        return
+    for kind, wave in waves:
+        low, high = STEP_WINDOW[kind]
         assert int(wave) + low <= months_since <= int(wave) + high, (
-            f"{month}: '{step} the {wave}-month wave' in a column whose cohort graduated {months_since} months ago")
+            f"{month}: '{kind} the {wave}-month wave' for a cohort that graduated {months_since} months ago")
     if months_since < 0:
-        assert "wave" not in cell, f"{month}: a wave for a cohort that has not graduated yet"
-    if "pseudonymisation key" in cell:
+        assert "wave" not in step, f"{month}: a wave for a cohort that has not graduated yet"
+    if "pseudonymisation key" in step:
         assert months_since >= 18, f"{month}: the key is destroyed before the last (18-month) wave"
 
 

@@ -129,7 +129,7 @@ def test_the_dictionary_is_linked_from_the_data_and_methodology_pages(demo_build
 
 def test_the_data_page_offers_everything_in_one_zip_and_the_extras(demo_build):
     page = (demo_build / "data" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'href="downloads/ontrack-2026\.1\.zip" download>Everything', page)
+    assert re.search(r'href="downloads/ontrack-2026\.2\.zip" download>Everything', page)
     for target in ("downloads/ontrack-indicators-2026.2.xlsx", "catalog.jsonld", "catalog.ttl", "SHA256SUMS",
                    "CITATION.cff", "../changelog/index.html"):
         assert f'href="{target}"' in page, target
