@@ -25,7 +25,7 @@ from .counts import cells_from_counts
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
 from .errors import BuildError, InputError, Problem
 from .indicators import IndicatorCells, compute_indicators
-from .inputs.content import Content, load_content
+from .inputs.content import Content, load_content, reviewed_after_release
 from .inputs.package import InputPackage, load_input_package
 from .inputs.reference import load_reference
 from .publish.check import validate_packages
@@ -104,6 +104,8 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
         except InputError as exc:
             problems += exc.problems
             uncounted += exc.uncounted
+    if config is not None and content is not None:
+        problems += reviewed_after_release(content, config.site.release_date)
     if config is not None:
         try:
             benchmark = load_reference(project / config.data.reference, project)

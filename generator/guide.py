@@ -128,6 +128,7 @@ def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteO
     html = guide_html(chapters, env, site, release, figures)
     digest = hashlib.sha256(html.encode("utf-8"))
     digest.update(importlib.metadata.version("weasyprint").encode())  # a new WeasyPrint lays out anew
+    digest.update(PDF_VARIANT.encode())  # so does a new variant: a cached untagged PDF is not reused
     for root in roots:
         for css in sorted((root / "pdf").glob("*.css")):
             digest.update(css.read_bytes())
@@ -141,6 +142,10 @@ def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteO
     return pdf
 
 
+#: Tagged PDF for accessibility (EN 301 549 covers PDF documents a public body publishes).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def _write_pdf(html: str, roots: list[Path]) -> bytes:
     import weasyprint  # heavy (Pango, fonts): loaded only when a PDF is made
 
@@ -149,9 +154,11 @@ def _write_pdf(html: str, roots: list[Path]) -> bytes:
         base_url=roots[0].as_uri() + "/" if roots else None,
         url_fetcher=local_fetcher(roots),
     )
-    # No pdf_identifier (it would add a random /ID) and no PDF/A variant (its XMP
-    # metadata carries a random document id and the wall-clock time).
-    return document.write_pdf()
+    # PDF/UA-1: tagged structure (headings, paragraphs, lists, tables with their header cells), the
+    # document language and title shown as the window title; public-sector publishers need it for
+    # EN 301 549. It stays deterministic (the test suite checks the bytes). No pdf_identifier (it would
+    # add a random /ID) and no PDF/A variant (its XMP metadata carries a random id and the wall-clock time).
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def template_roots(loader: jinja2.BaseLoader | None) -> list[Path]:

@@ -56,18 +56,18 @@ def template_environment(project: Path | None, lang: Language = ENGLISH) -> jinj
     return env
 
 
-#: Status -> (CSS class, hatch pattern): the map never tells status by colour alone.
-STATUS_STYLE = {"Design": ("status-design", "hatch"), "Pilot": ("status-pilot", "dots"),
-                "Implementation": ("status-implementation", "crosshatch"), "Completed": ("status-completed", None),
-                "No entry": ("status-none", None)}
+#: National system -> (CSS class, hatch pattern): the map never tells its categories by colour alone.
+SYSTEM_STYLE = {"runs": ("system-runs", None), "partial": ("system-partial", "hatch"),
+                "general": ("system-general", "dots"), "none": ("system-none", "crosshatch"),
+                "": ("system-unknown", None)}
 
 
 def status_map_svg(rows: list[dict], url, title: str, description: str, id_prefix: str) -> Markup:
-    """The Europe map for a list of {geo, name, status, status_label, url}, links relative to the current page."""
+    """The Europe map for a list of {geo, name, system, system_label, url}, links relative to the current page."""
     fills = {}
     for row in rows:
-        css, pattern = STATUS_STYLE[row["status"]]
-        fills[row["geo"]] = MapRegion(label=f"{row['name']}: {row['status_label'].lower()}", css_class=css,
+        css, pattern = SYSTEM_STYLE[row["system"]]
+        fills[row["geo"]] = MapRegion(label=f"{row['name']}: {row['system_label']}", css_class=css,
                                       href=url(row["url"]), pattern=pattern)
     return Markup(europe_map_svg(fills, title=title, description=description, id_prefix=id_prefix))
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -30,11 +31,30 @@ from .publish.schemaorg import dataset_jsonld
 from .publish.tables import published_frame
 from . import charts as chart_designs
 
+
+def benchmark_source(url: str) -> str:
+    """Who published a benchmark figure, from its address: a newspaper's report of Eurostat data is not Eurostat."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower()
+    for domain, name in (("eurostat", "Eurostat"), ("cedefop", "Cedefop"), ("timesofmalta", "Times of Malta")):
+        if domain in host or parts.path.lower().startswith(f"/{domain}/"):
+            return name
+    return host.removeprefix("www.")
+
+
 STATUS_ORDER = ("Design", "Pilot", "Implementation", "Completed")
 NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Compare"), "compare/index.html"),
        (N_("Countries"), "countries/index.html"), (N_("Guide"), "guide/index.html"), (N_("Data"), "data/index.html"),
        (N_("Methodology"), "methodology/index.html"))
 #: Status names as the map, the legend and the tables show them.
+#: What the maps show: whether a national system tracks VET graduates (CountryProfile.national_system).
+NATIONAL_SYSTEM_LABELS = {"runs": N_("A national system runs"),
+                          "partial": N_("Pilot, project or part of VET only"),
+                          "general": N_("No dedicated system; general statistics only"),
+                          "none": N_("None found in the sources consulted"),
+                          "": N_("Not assessed")}
+#: The edition of Cedefop's Timeline that the profiles' statuses come from.
+TIMELINE_EDITION = N_("Cedefop's Timeline of VET policies in Europe (2024 update)")
 STATUS_LABELS = {"Design": N_("Design"), "Pilot": N_("Pilot"), "Implementation": N_("Implementation"),
                  "Completed": N_("Completed"), "No entry": N_("No entry")}
 #: The levels of the disclosure report, as the methodology page names them.
@@ -255,10 +275,15 @@ class SiteBuilder:
     def country_url(self, geo: str) -> str:
         return f"countries/{slugify(geo)}/index.html"
 
+    def national_system_label(self, national_system: str) -> str:
+        return self._(NATIONAL_SYSTEM_LABELS[national_system])
+
     def status_map(self) -> list[dict]:
-        """Each profiled country's current status, for the map and its legend."""
-        return [{"geo": c.geo, "name": self.country_name(c.geo), "status": c.current_status or "No entry",
-                 "status_label": self.status_label(c.current_status), "url": self.country_url(c.geo)}
+        """Each profiled country's national system (what the map colours) and its Timeline status."""
+        return [{"geo": c.geo, "name": self.country_name(c.geo), "system": c.national_system,
+                 "system_label": self.national_system_label(c.national_system),
+                 "status": c.current_status or "No entry", "status_label": self.status_label(c.current_status),
+                 "url": self.country_url(c.geo)}
                 for c in self.countries_by_name()]
 
     def countries_by_name(self) -> list[CountryProfile]:
@@ -272,7 +297,7 @@ class SiteBuilder:
         headline = [self.fig(i, "all") for i in ("EMP", "PLACE", "RELEVANT", "COVERAGE")]
         eu_rows = self.benchmark[self.benchmark["geo"] == EU_CODE]
         bench = chart_designs.benchmark_chart(
-            [{"label": _("EU27 {year}").format(year=r.year), "value": float(r.value), "source": "Eurostat/Cedefop"}
+            [{"label": _("EU27 {year}").format(year=r.year), "value": float(r.value), "source": benchmark_source(r.source_url)}
              for r in eu_rows.itertuples()], target=EU_TARGET, lang=self.lang)
         return self.page("index.html", "home.html", self.config.site.title, "home", {
             "headline": headline,
@@ -470,8 +495,11 @@ class SiteBuilder:
     def countries_index(self) -> Page:
         return self.page("countries/index.html", "countries.html", self._("Countries"), "countries", {
             "profiles": [{"profile": c, "name": self.country_name(c.geo), "url": self.country_url(c.geo),
-                          "status_label": self.status_label(c.current_status)} for c in self.countries_by_name()],
+                          "status_label": self.status_label(c.current_status),
+                          "system_label": self.national_system_label(c.national_system)}
+                         for c in self.countries_by_name()],
             "status_map": self.status_map(), "with_data": set(self.geos), "statuses": STATUS_ORDER,
+            "timeline_edition": self._(TIMELINE_EDITION),
         }, description=self._("How far each European country has come with tracking its VET graduates."))
 
     def country(self, profile: CountryProfile) -> Page:
@@ -498,10 +526,12 @@ class SiteBuilder:
             charts.append(chart_designs.benchmark_chart(
                 [{"label": (_("EU27 {year}") if r.geo == EU_CODE else _("{country} {year}")).format(
                     country=name, year=r.year), "value": float(r.value),
-                  "source": "Eurostat/Cedefop"} for r in bench.sort_values(["geo", "year"]).itertuples()],
+                  "source": benchmark_source(r.source_url)} for r in bench.sort_values(["geo", "year"]).itertuples()],
                 target=EU_TARGET, lang=self.lang))
         return self.page(self.country_url(geo), "country.html", name, "countries", {
             "profile": profile, "name": name, "status_label": self.status_label(profile.current_status),
+            "system_label": self.national_system_label(profile.national_system),
+            "timeline_edition": _(TIMELINE_EDITION),
             "body": markdown_to_html(text.body, shift_headings=0), "translated": translated,
             "by_field": by_field, "national": national, "has_data": geo in self.geos,
             "benchmark": own.to_dict("records"), "eu_benchmark": bench[bench["geo"] == EU_CODE].to_dict("records"),

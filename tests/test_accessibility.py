@@ -192,14 +192,16 @@ def test_every_chart_has_a_name_a_description_and_a_data_table(browser, demo_sit
 
 
 def test_the_map_does_not_speak_by_colour_alone(demo_build):
-    """Each coloured country is named with its status, the legend has words and hatching, and a table says it all."""
+    """Each coloured country is named with its national system, the legend has words and hatching, and a table
+    says it all."""
     for path in ("index.html", "countries/index.html"):
         html = (demo_build / path).read_text(encoding="utf-8")
         named = re.findall(r'<a class="country-link"[^>]*aria-label="([^"]+): ([^"]+)"', html)
         assert len(named) >= 25, path
         assert re.findall(r'class="country-pattern" fill="url\(#', html), path
-        for status in ("Design", "Pilot", "Implementation", "Completed", "No entry"):
-            assert re.search(rf'<span class="swatch [^"]+" aria-hidden="true"></span>{status}', html), (path, status)
+        for system in ("A national system runs", "Pilot, project or part of VET only",
+                       "No dedicated system; general statistics only", "None found in the sources consulted"):
+            assert re.search(rf'<span class="swatch [^"]+" aria-hidden="true"></span>{system}', html), (path, system)
     assert "<table" in (demo_build / "countries" / "index.html").read_text(encoding="utf-8")
 
 

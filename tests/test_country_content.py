@@ -27,6 +27,7 @@ REQUIRED_KEYS = [
     "geo",
     "name",
     "system_name",
+    "national_system",
     "timeline",
     "bodies",
     "data_sources",
@@ -254,3 +255,25 @@ def test_body_links_only_to_entry_sources(profile):
     geo, meta, body, _ = profile
     for url in MD_LINK.findall(body):
         assert url in meta["sources"], f"{geo}: body links to {url!r}, not one of the entry's sources"
+
+
+NATIONAL_SYSTEMS = {"runs", "partial", "general", "none"}
+
+
+def test_national_system_is_stated_and_fits_the_timeline(profile):
+    """The maps colour by national_system: every profile states it, and it cannot contradict the Timeline."""
+    geo, meta, _, _ = profile
+    assert meta["national_system"] in NATIONAL_SYSTEMS, f"{geo}: national_system {meta['national_system']!r}"
+    if meta["timeline"] and meta["timeline"][-1]["status"] == "Implementation":
+        assert meta["national_system"] == "runs", f"{geo}: the Timeline says Implementation"
+    if meta["national_system"] == "runs":
+        assert meta["system_name"], f"{geo}: a running system has a name"
+
+
+def test_no_profile_was_reviewed_after_the_release_it_appears_in(profile):
+    """'Last reviewed' is the day the sources were checked: never later than the release date in site.toml."""
+    import tomllib
+
+    geo, meta, _, _ = profile
+    release = tomllib.loads((REPO / "content" / "site.toml").read_text(encoding="utf-8"))["site"]["release_date"]
+    assert meta["last_reviewed"] <= release, f"{geo}: reviewed {meta['last_reviewed']}, released {release}"

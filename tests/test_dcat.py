@@ -97,8 +97,8 @@ def test_one_dataset_per_package_with_pages_that_exist(demo_build, catalogue):
         landing = str(catalogue.value(dataset, DCAT.landingPage))
         assert (demo_build / landing[len(BASE):] / "index.html").exists(), landing
         assert catalogue.value(dataset, DCAT.theme) == rdflib.URIRef(EU + "data-theme/EDUC")
-        assert str(catalogue.value(dataset, rdflib.URIRef("http://www.w3.org/ns/dcat#version"))) == "2026.1"
-        assert str(catalogue.value(dataset, DCTERMS.issued)) == "2026-11-01"
+        assert str(catalogue.value(dataset, rdflib.URIRef("http://www.w3.org/ns/dcat#version"))) == "2026.2"
+        assert str(catalogue.value(dataset, DCTERMS.issued)) == "2026-12-03"
         period = catalogue.value(dataset, DCTERMS.temporal)
         assert (str(catalogue.value(period, DCAT.startDate)), str(catalogue.value(period, DCAT.endDate))) == \
             ("2021", "2023")

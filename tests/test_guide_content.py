@@ -127,3 +127,82 @@ def test_no_placeholder_text(path: Path):
 def test_no_script_or_iframe(path: Path):
     text = path.read_text(encoding="utf-8")
     assert not RAW_EMBEDS.search(text), f"{path.name}: raw <script> or <iframe> found"
+
+
+# -- the yearly calendar: each wave sits in the column of the cohort it belongs to ----------------------
+
+CALENDAR = GUIDE / "11-template-tracking-calendar.md"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+GRADUATION_MONTH = 6  # the calendar assumes June graduations
+COHORT = re.compile(r"^C(?:−(\d))?\b")
+WAVE_STEP = re.compile(r"\b(open|close|prepare|pre-notification for|code) the (\d+)-month (?:wave|answers)")
+#: How many months after graduation each step may fall, relative to the wave's planned point n.
+STEP_WINDOW = {"open": (0, 0), "close": (0, 1), "prepare": (-2, -1), "pre-notification for": (-1, -1),
+               "code": (0, 2)}
+
+
+def calendar_rows() -> list[tuple[str, int | None, str]]:
+    """(month, months since the row's cohort graduated or None for a data row, step) for every row of the table."""
+    _, body = split_front_matter(CALENDAR)
+    table = body.split("## Yearly tracking calendar", 1)[1].split("\n## ", 1)[0]
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.splitlines()
+            if line.startswith("|")]
+    assert rows[0] == ["month", "cohort", "step"], rows[0]
+    out = []
+    for month, cohort, step in rows[2:]:
+        found = COHORT.match(cohort)
+        assert found or cohort == "data", f"{month}: {cohort!r} names no cohort"
+        since = 12 * int(found.group(1) or 0) + MONTHS.index(month) + 1 - GRADUATION_MONTH if found else None
+        out.append((month, since, step))
+    return out
+
+
+def test_calendar_goes_through_the_year_in_order():
+    months = [m for m, _, _ in calendar_rows()]
+    assert list(dict.fromkeys(months)) == list(MONTHS) and months == sorted(months, key=MONTHS.index)
+
+
+@pytest.mark.parametrize("month, months_since, step", calendar_rows())
+def test_calendar_puts_each_wave_under_the_cohort_it_belongs_to(month, months_since, step):
+    waves = WAVE_STEP.findall(step)
+    if months_since is None:
+        assert not waves and "pseudonymisation key" not in step, f"{month}: a cohort's step in a data row"
+        return
+    for kind, wave in waves:
+        low, high = STEP_WINDOW[kind]
+        assert int(wave) + low <= months_since <= int(wave) + high, (
+            f"{month}: '{kind} the {wave}-month wave' for a cohort that graduated {months_since} months ago")
+    if months_since < 0:
+        assert "wave" not in step, f"{month}: a wave for a cohort that has not graduated yet"
+    if "pseudonymisation key" in step:
+        assert months_since >= 18, f"{month}: the key is destroyed before the last (18-month) wave"
+
+
+# -- one word for the cohort data ----------------------------------------------------------------------
+
+#: "anonymised" in any language; the cohort records are pseudonymised (GDPR Art. 4(5), Recital 26).
+ANONYMISED = re.compile(r"anonymi[sz]|geanonimiseerd|anonymisé", re.I)
+#: A source's own word may be quoted: directly after an opening quotation mark.
+QUOTED = re.compile(r"[\"“«]\u00a0?$")
+
+
+def wording_files() -> list[Path]:
+    content = sorted((ROOT / "content").rglob("*.md"))
+    scaffold = sorted((ROOT / "generator" / "scaffold").rglob("*.md"))
+    catalogues = sorted((ROOT / "generator" / "locale").rglob("*.po"))
+    templates = sorted((ROOT / "templates").rglob("*.html"))
+    return [*content, *scaffold, *catalogues, *templates, ROOT / "README.md"]
+
+
+@pytest.mark.parametrize("path", wording_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_nothing_calls_the_data_anonymised(path: Path):
+    """Linked records a key can still join are pseudonymised, not anonymous: say so in every language."""
+    text = path.read_text(encoding="utf-8")
+    if path.parent.name == "countries" and text.startswith("---"):
+        # The front matter copies the reference's facts word for word: blank it, keeping the line numbers.
+        end = text.index("\n---", 3)
+        text = re.sub(r"[^\n]", " ", text[:end]) + text[end:]
+    bad = [text.count("\n", 0, m.start()) + 1 for m in ANONYMISED.finditer(text)
+           if not QUOTED.search(text[:m.start()])]
+    assert not bad, f"{path.relative_to(ROOT)}: 'anonymised' (unquoted) on line(s) {bad}; say pseudonymised"

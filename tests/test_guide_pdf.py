@@ -190,6 +190,19 @@ def test_language_and_outline_are_in_the_pdf(guide, chapters):
         assert f"/Title ({doc.title})".encode() in objects, f"no bookmark for {doc.title!r}"
 
 
+def test_the_pdf_is_tagged_and_its_structure_reads_back(guide, chapters):
+    """PDF/UA: a structure tree a screen reader follows, with one H1 per chapter, H2 sections, lists and tables."""
+    info = run("pdfinfo", str(guide))
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    structure = run("pdfinfo", "-struct", str(guide))
+    tags = re.findall(r"^\s*(\w+)", structure, re.M)
+    assert tags[0] == "Document"
+    assert tags.count("H1") >= len(chapters)
+    for tag in ("H2", "P", "L", "LI", "Table", "TH", "TD", "Link"):
+        assert tag in tags, f"no {tag} in the structure tree"
+    assert b"/DisplayDocTitle true" in pdf_streams(guide.read_bytes())
+
+
 def test_external_links_show_their_address(pages):
     text = "".join("".join(pages).split())
     assert "<https://timesofmalta.com/" in text

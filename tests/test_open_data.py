@@ -62,7 +62,7 @@ def check_dataset(dataset: dict, demo_build) -> None:
     assert REQUIRED <= set(dataset)
     assert 50 <= len(dataset["description"]) <= 5000
     assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert dataset["version"] == "2026.1" and dataset["dateModified"] == "2026-11-01"
+    assert dataset["version"] == "2026.2" and dataset["dateModified"] == "2026-12-03"
     assert dataset["temporalCoverage"] == "2021/2023"
     assert dataset["isAccessibleForFree"] is True
     assert dataset["creator"]["name"] == "ontrack project (demonstration site)"
@@ -131,15 +131,15 @@ def test_the_dictionary_is_linked_from_the_data_and_methodology_pages(demo_build
 
 def test_the_data_page_offers_everything_in_one_zip_and_the_extras(demo_build):
     page = (demo_build / "data" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'href="downloads/ontrack-2026\.1\.zip" download>Everything', page)
-    for target in ("downloads/ontrack-indicators-2026.1.xlsx", "catalog.jsonld", "catalog.ttl", "SHA256SUMS",
+    assert re.search(r'href="downloads/ontrack-2026\.2\.zip" download>Everything', page)
+    for target in ("downloads/ontrack-indicators-2026.2.xlsx", "catalog.jsonld", "catalog.ttl", "SHA256SUMS",
                    "CITATION.cff", "../changelog/index.html"):
         assert f'href="{target}"' in page, target
 
 
 @pytest.fixture(scope="module")
 def workbook(demo_build):
-    return openpyxl.load_workbook(demo_build / "data" / "downloads" / "ontrack-indicators-2026.1.xlsx", read_only=True)
+    return openpyxl.load_workbook(demo_build / "data" / "downloads" / "ontrack-indicators-2026.2.xlsx", read_only=True)
 
 
 def test_the_workbook_has_a_readme_and_one_sheet_per_resource(demo_build, workbook):
@@ -215,7 +215,7 @@ def test_without_a_base_url_there_is_no_catalogue_but_the_rest_is_made(tmp_path)
 def test_citation_cff_describes_the_release(demo_build):
     cff = yaml.safe_load((demo_build / "data" / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
-    assert cff["version"] == "2026.1" and cff["date-released"] == dt.date(2026, 11, 1)
+    assert cff["version"] == "2026.2" and cff["date-released"] == dt.date(2026, 12, 3)
     assert cff["license"] == "CC-BY-4.0"
     assert cff["authors"] == [{"name": "ontrack project (demonstration site)", "website": BASE}]
     assert cff["url"] == BASE + "data/"
@@ -224,5 +224,5 @@ def test_citation_cff_describes_the_release(demo_build):
 
 def test_the_changelog_page_describes_the_release(demo_build):
     page = (demo_build / "changelog" / "index.html").read_text(encoding="utf-8")
-    assert "2026.1" in page and "<h1>Data releases</h1>" in page
+    assert "2026.2" in page and "<h1>Data releases</h1>" in page
     assert 'aria-current="page"' in page and 'href="../data/dictionary/index.html"' in page

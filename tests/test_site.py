@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 import yaml
 
 from generator.build import build
@@ -197,3 +198,17 @@ def test_without_an_address_the_site_names_no_placeholder(golden_project, tmp_pa
 
 def test_the_repository_demo_has_no_placeholder_address():
     assert re.search(r'(?m)^base_url = ""', (REPO / "content" / "site.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("url, publisher", [
+    ("https://ec.europa.eu/eurostat/statistics-explained/index.php?title=Employment_rates_of_recent_graduates", "Eurostat"),
+    ("https://www.cedefop.europa.eu/cs/data-insights/19-how-many-recent-ivet-graduates-are-employment", "Cedefop"),
+    ("https://timesofmalta.com/articles/view/malta-graduates-great-job-prospects-eu-data-suggests.1049002",
+     "Times of Malta"),
+    ("https://www.example.org/figures", "example.org"),
+])
+def test_a_benchmark_figure_is_credited_to_who_published_it(url, publisher):
+    """Malta 2022 was read in a newspaper: the chart must not call it Eurostat/Cedefop."""
+    from generator.site import benchmark_source
+
+    assert benchmark_source(url) == publisher

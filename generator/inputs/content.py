@@ -27,6 +27,11 @@ from ..errors import Problem, raise_if
 from ..i18n import N_
 
 STATUSES = ("Design", "Pilot", "Implementation", "Completed")
+#: Whether a national (or regional) system tracks VET graduates, as the profile's own sources describe it:
+#: a dedicated system runs; only a pilot, a project or part of VET is covered; no dedicated system, but
+#: outcomes appear in general statistics or reports; none found in the sources consulted. The maps colour
+#: by this, not by the Cedefop Timeline's latest status, which says how far one listed measure has come.
+NATIONAL_SYSTEMS = ("runs", "partial", "general", "none")
 #: Words of the front matter that pages show, so the catalogue translates them.
 CONFIDENCE = (N_("high"), N_("medium"), N_("low"))
 SOURCE_TYPES = (N_("administrative"), N_("survey"), N_("both"))
@@ -53,6 +58,7 @@ class CountryProfile:
     geo: str
     name: str
     system_name: str
+    national_system: str  # one of NATIONAL_SYSTEMS, or "" when the profile does not say
     timeline: tuple[TimelineEntry, ...]
     bodies: tuple[str, ...]
     data_source_type: str
@@ -178,7 +184,7 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 
-COUNTRY_KEYS = ("geo", "name", "system_name", "timeline", "bodies", "data_sources", "time_points_months",
+COUNTRY_KEYS = ("geo", "name", "system_name", "national_system", "timeline", "bodies", "data_sources", "time_points_months",
                 "coverage", "indicators", "figures", "cedefop_ids", "related_cedefop_entries", "sources",
                 "confidence", "last_reviewed")
 
@@ -237,11 +243,15 @@ def parse_country(text: str, file: str) -> CountryProfile:
     if confidence and confidence not in CONFIDENCE:
         c.bad("confidence", f"must be high, medium or low, not {confidence!r}")
     c.get("related_cedefop_entries", list, required=False)
+    national_system = c.get("national_system", str, required=False, default="")
+    if national_system and national_system not in NATIONAL_SYSTEMS:
+        c.bad("national_system", f"must be one of {', '.join(NATIONAL_SYSTEMS)}, not {national_system!r}")
     reviewed = c.get("last_reviewed", dt.date, default=dt.date(1970, 1, 1))
     if not body.strip():
         c.bad("body", "the profile has no text after the front matter", "empty-body")
     profile = CountryProfile(
         geo=geo, name=c.get("name", str, default=geo), system_name=c.get("system_name", str, required=False) or "",
+        national_system=national_system or "",
         timeline=tuple(timeline), bodies=c.strings("bodies"),
         data_source_type=str(sources_meta.get("type", "")) if isinstance(sources_meta, dict) else "",
         data_source_details=tuple(str(d) for d in sources_meta.get("details", []) or []) if isinstance(sources_meta, dict) else (),
@@ -271,6 +281,16 @@ def _read(path: Path, file: str) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise_if([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")])
+
+
+def reviewed_after_release(content: Content, release_date: dt.date | None) -> list[Problem]:
+    """A profile's last_reviewed is the day its sources were checked: a release cannot carry a later one."""
+    if release_date is None:
+        return []
+    return [Problem(c.path, None, "last_reviewed", "reviewed-after-release",
+                    f"{c.last_reviewed.isoformat()} is after the release date {release_date.isoformat()} in "
+                    "content/site.toml: a profile cannot have been checked after the release it appears in")
+            for c in content.countries if c.last_reviewed > release_date]
 
 
 def load_content(project: Path) -> Content:
