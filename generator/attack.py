@@ -39,7 +39,7 @@ from .identities import GROUP_COLUMNS, System, build_system, cell_sums, group_ke
 
 #: Below this, two LP bounds are the same number.
 _EPS = 1e-6
-#: Without ``exact``, at most this many targets left by the joint points get programmes of their own.
+#: A stalled set of at most this many targets is solved one target at a time rather than halved.
 _SINGLES = 100
 #: How near its need an interior point must take a target to certify it (a thousandth of a graduate).
 _POINT_EPS = 1e-3
@@ -311,14 +311,8 @@ def _propagate(matrix: sparse.csr_matrix, rhs: np.ndarray, size: int) -> tuple[n
 
 
 def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown: Shown,
-           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None,
-           exact: bool = True) -> Findings:
-    """Feasibility intervals of every primary-suppressed additive cell, given all that is published.
-
-    Without ``exact``, when more than a hundred cells are left that no joint point takes to their
-    protection, they are reported at the values the last joint point gave them, without programmes of
-    their own (faster; as disclosure control's rounds use it: a cell so reported may in truth be
-    protected, never the other way round)."""
+           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None) -> Findings:
+    """Feasibility intervals of every primary-suppressed additive cell, given all that is published."""
     if atoms is None:
         atoms = true_atoms(system, cells, group_of_cell)
     given, given_lower, given_upper, given_cell = facts(system, cells, group_of_cell, shown)
@@ -352,7 +346,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
     ceiling = _ceilings(system, cells, group_of_cell, shown.published, most, targets)
     need_high = np.minimum(truth + np.where(mean, margin, protection.upper), ceiling)
 
-    low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings, exact)
+    low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings)
     findings.binding = {int(targets[t]): np.unique(cell_of_row[list(r)][cell_of_row[list(r)] >= 0])
                         for t, r in binding.items()}
     # Protected: the interval reaches the protection levels on both sides, and holds two whole numbers at
@@ -365,8 +359,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
 
 
 def _attack_whole(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,
-                  numerators: sparse.csr_matrix, need_low: np.ndarray, need_high: np.ndarray, findings: Findings,
-                  exact: bool = True):
+                  numerators: sparse.csr_matrix, need_low: np.ndarray, need_high: np.ndarray, findings: Findings):
     """The targets' intervals over the whole system: facts propagated, then one programme per independent
     part of what is still unknown."""
     size = rows.shape[1]
@@ -383,12 +376,12 @@ def _attack_whole(system: System, rows: sparse.csr_matrix, lower: np.ndarray, up
     incidence.data[:] = 1
     _, part = connected_components((incidence.T @ incidence).tocsr(), directed=False)
     low, high, binding = _solve_parts(part, open_rows, open_lower, open_upper, numerators[:, unknown].tocsr(),
-                                      need_low - offset, need_high - offset, findings, exact)
+                                      need_low - offset, need_high - offset, findings)
     live_rows = np.flatnonzero(live)
     return low + offset, high + offset, {t: {int(live_rows[r]) for r in found} for t, found in binding.items()}
 
 
-def _solve_parts(part, rows, lower, upper, targets, need_low, need_high, findings, exact=True):
+def _solve_parts(part, rows, lower, upper, targets, need_low, need_high, findings):
     """The least and most of every target, or a value beyond what it needs, one programme per part; and
     for each target that falls short, the rows that hold it (numbered as ``rows``).
 
@@ -412,7 +405,7 @@ def _solve_parts(part, rows, lower, upper, targets, need_low, need_high, finding
         objectives = targets[mine][:, columns].tocsr()
         for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
             found: dict[int, np.ndarray] = {}
-            _bound(model, objectives, mine, bound, need, minimise, found, exact)
+            _bound(model, objectives, mine, bound, need, minimise, found)
             for target, local in found.items():
                 binding.setdefault(target, set()).update(mine_rows[local].tolist())
     return low, high, binding
@@ -445,6 +438,8 @@ def _ceilings(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, pu
 def numerator_rows(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray,
                    rows: np.ndarray) -> sparse.csr_matrix:
     """The numerator of each of the cells ``rows`` as a combination of variables, in the order of ``rows``."""
+    if len(rows) == 0:
+        return sparse.csr_matrix((0, system.size))
     indicator = cells["indicator"].to_numpy()[rows]
     parts, order = [], []
     for name in pd.unique(indicator):
@@ -458,29 +453,37 @@ def numerator_rows(system: System, cells: pd.DataFrame, group_of_cell: np.ndarra
 
 
 def _bound(model: highspy.Highs, objectives: sparse.csr_matrix, mine: np.ndarray, bound: np.ndarray,
-           need: np.ndarray, minimise: bool, binding: dict[int, np.ndarray], exact: bool = True) -> None:
+           need: np.ndarray, minimise: bool, binding: dict[int, np.ndarray]) -> None:
     """Fill ``bound`` for the targets ``mine``: a value beyond ``need`` that a feasible point reaches, or,
     where none does, the target's exact least (most) value; ``binding`` gets, for each of those, the rows
     of the programme that hold it there (those with a dual value).
 
     One programme takes every open target as far as its need and no further (a capped sum, so that one
     target going without end does not leave the others where they are); those that get there are done,
-    and the rest try again without them. Targets that no joint point moves are solved one at a time.
+    and the rest try again without them. Targets that no joint point moves any more are halved (they may
+    move one at a time, not all at once); a stalled set of at most ``_SINGLES`` goes straight to single
+    targets, whose optimum is exact.
     """
     sign = 1.0 if minimise else -1.0
-    open_ = np.arange(len(mine))
-    while len(open_) > 1:
+    stack = [np.arange(len(mine))]
+    singles = []
+    while stack:
+        open_ = stack.pop()
+        if len(open_) == 1:
+            singles.append(open_[0])
+            continue
         reached = _capped(model, objectives[open_], need[mine[open_]], minimise)
         done = sign * reached <= sign * need[mine[open_]] + _POINT_EPS
         bound[mine[open_[done]]] = reached[done]
-        if done.sum() < max(1, len(open_) // 100):  # stalled: a round that settles under 1% of what is left
-            open_ = open_[~done]
-            if not exact and len(open_) > _SINGLES:
-                bound[mine[open_]] = reached[~done]
-                return
-            break
-        open_ = open_[~done]
-    for k in open_:
+        rest = open_[~done]
+        if done.sum() >= max(1, len(open_) // 100):
+            stack.append(rest)
+        elif len(rest) <= _SINGLES:  # stalled, and few left: each on its own
+            singles.extend(rest)
+        elif len(rest):  # stalled: targets that cannot all move at once may each move alone; halve
+            half = len(rest) // 2
+            stack.extend([rest[:half], rest[half:]])
+    for k in singles:
         objective = np.asarray(objectives[k].todense()).ravel()
         value = _optimum(model, objective, minimise=minimise)
         bound[mine[k]] = value

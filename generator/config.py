@@ -58,7 +58,7 @@ class DisclosureOptions:
     min_n_statistic: int = option(30, "A median or mean computed from fewer values is not published.", minimum=1)
     secondary: bool = option(True, "Hide further cells so that no hidden cell can be recovered by subtraction.")
     attack: bool = option(
-        True, "Then run the attacker on what would be published and hide further cells until it narrows no "
+        False, "Then run the attacker on what would be published and hide further cells until it narrows no "
               "primary cell below its protection (see lower_protection).")
     group_rule: bool = option(False, "Also hide a rate whose numerator, or base minus numerator, is small.")
     group_threshold: int = option(2, "The 'small' of the group rule: at most this many.", minimum=0)

@@ -1,9 +1,9 @@
-"""Disclosure control: rounding, primary and secondary suppression.
+"""Disclosure control: primary suppression, secondary suppression, and the attacker's rounds.
 
 The rules (defaults in ``content/site.toml``, section ``[disclosure]``):
 
-* counts are published rounded to the nearest ``rounding_base`` (5); rates are
-  computed from the unrounded values;
+* what is published is decided in ``precision``: bases rounded to ``rounding_base`` (5), rates to a
+  step their rounded base supports, intervals worked out from the published figures only;
 * a rate whose base is under ``min_base`` (25) is hidden (MIN_BASE);
 * a median, quartile or mean computed from fewer than ``min_n_statistic`` (30)
   values is hidden (MIN_N);
@@ -12,12 +12,15 @@ The rules (defaults in ``content/site.toml``, section ``[disclosure]``):
 * secondary suppression (SECONDARY): wherever cells add up to a published
   total (programmes within a field and a country, countries within all
   countries, single cohorts within the pooled cohorts, ...), a breakdown may
-  not have exactly one hidden cell, because the total minus its published
-  siblings would give it away. The smallest published sibling is hidden too,
-  or the total when there is no sibling, until no such breakdown is left.
+  not have exactly one hidden cell. The smallest published sibling is hidden
+  too, or the total when there is no sibling, until no such breakdown is left;
+* with ``attack`` on, the attacker (``attack``) is then run on what would be
+  published, and the cells that hold a primary cell within its protection are
+  hidden too (SECONDARY), until it narrows none.
 
-The result is a ``SafeTable``. It holds no numerator and no exact count, and
-only this module can make one: render, charts and publish accept nothing else.
+The result is a ``SafeTable``: only this module can make one, and render, charts and publish accept nothing
+else. It holds the figures as published (no numerator, no exact base, values to their published step);
+that nothing hidden can be worked out from them is what the attacker checks, not what the type ensures.
 """
 
 from __future__ import annotations
@@ -68,10 +71,11 @@ _TOKEN = object()
 
 
 class SafeTable:
-    """Indicator cells fit to publish: rounded counts, hidden cells empty and flagged.
+    """Indicator cells fit to publish: rounded bases, values to their published step, hidden cells empty
+    and flagged.
 
-    Only ``apply_disclosure`` can make one. It carries no numerator and no
-    exact base, so nothing downstream can reach the records through it.
+    Only ``apply_disclosure`` can make one. It carries no numerator and no exact base: what downstream code
+    can show is what the published files show, and the attacker checks what can be worked out of that.
     """
 
     __slots__ = ("_cells", "cohorts", "pooled_label", "months", "options")
@@ -232,7 +236,7 @@ def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: 
     targets = primary
     for _ in range(ATTACK_ROUNDS):
         shown = Shown.of_counts(frame, ~hidden, options.rounding_base)
-        findings = attack(system, frame, group_of_cell, shown, targets, protection, atoms, exact=False)
+        findings = attack(system, frame, group_of_cell, shown, targets, protection, atoms)
         if not findings.breaches:
             if targets is primary:
                 return extra
@@ -253,31 +257,33 @@ def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: 
 def _to_hide(cell: int, holding: np.ndarray, neighbours, hidden: np.ndarray, indicator: np.ndarray,
              base: np.ndarray) -> np.ndarray:
     """The published cells to hide for a cell the attacker narrows, in order: of the cells that hold its
-    bound, those of the same indicator; then those of the same indicator next to it; then any that hold it;
-    each by smallest base first (it tells least)."""
+    bound, those of the same indicator; then those of the same indicator around it; then any that hold it;
+    then any around it; each by smallest base first (it tells least)."""
     holding = holding[~hidden[holding]]
     near = neighbours(cell)
     near = near[~hidden[near]]
-    same = holding[indicator[holding] == indicator[cell]]
-    ordered = [choice[np.argsort(base[choice], kind="stable")] for choice in (same, near, holding)]
+    same, near_same = (c[indicator[c] == indicator[cell]] for c in (holding, near))
+    near_other = near[indicator[near] != indicator[cell]]
+    ordered = [c[np.argsort(base[c], kind="stable")] for c in (same, near_same, holding, near_other)]
     return pd.unique(np.concatenate(ordered).astype(np.int64))
 
 
 def _neighbours(system, frame: pd.DataFrame, group_of_cell: np.ndarray):
-    """A function giving, for a cell, the cells of the same indicator in the groups next to its own: the
-    groups it adds up to, those that add up to it, and those that add up to the same group."""
+    """A function giving, for a cell, the cells in its own group and in the groups next to it (those it adds
+    up to, those that add up to it, and those that add up to the same group): those of the same indicator
+    first, then the others."""
     links = system.links
     up = pd.Series(links["parent"].to_numpy()).groupby(links["child"].to_numpy()).agg(list).to_dict()
     down = pd.Series(links["child"].to_numpy()).groupby(links["parent"].to_numpy()).agg(list).to_dict()
     indicator = frame["indicator"].to_numpy()
-    cell_at = {(g, i): c for c, (g, i) in enumerate(zip(group_of_cell, indicator))}
+    cells_of = pd.Series(np.arange(len(frame))).groupby(group_of_cell).agg(list).to_dict()
 
     def find(cell: int) -> np.ndarray:
         group = group_of_cell[cell]
         parents = up.get(group, [])
-        near = {*parents, *down.get(group, []), *(s for p in parents for s in down.get(p, []))} - {group}
-        found = [cell_at.get((g, indicator[cell])) for g in near]
-        return np.asarray([c for c in found if c is not None], dtype=np.int64)
+        near = {group, *parents, *down.get(group, []), *(s for p in parents for s in down.get(p, []))}
+        found = np.asarray([c for g in sorted(near) for c in cells_of.get(g, []) if c != cell], dtype=np.int64)
+        return np.concatenate([found[indicator[found] == indicator[cell]], found[indicator[found] != indicator[cell]]])
 
     return find
 

@@ -62,7 +62,7 @@ def test_a_chain_across_two_relations_that_subtraction_misses_is_caught_and_then
     cooks = _interval(_attack(cells, subtraction_only), cells.cells, "EMP", "AT-101-3-002")
     assert cooks.value == 20 and abs(cooks.high - 20) < 1e-6 and not cooks.protected
     # With the attacker in the loop, disclosure control hides what holds the cooks there, and it holds no more.
-    safe, _ = apply_disclosure(cells, DisclosureOptions())
+    safe, _ = apply_disclosure(cells, DisclosureOptions(attack=True))
     findings = _attack(cells, safe)
     assert findings.intervals and not findings.failed
     assert _interval(findings, cells.cells, "EMP", "AT-101-3-002").protected
@@ -164,7 +164,7 @@ def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, re
     assert atoms.min() >= 0
     assert np.abs(system.equalities @ x).max(initial=0) < 1e-9
     assert (system.inequalities @ x).max(initial=0) < 1e-9
-    safe, _ = apply_disclosure(cells, DisclosureOptions())
+    safe, _ = apply_disclosure(cells, DisclosureOptions(attack=True))
     findings = _attack(cells, safe)
     # Every interval holds the truth, and what disclosure control publishes, the attacker cannot break.
     for interval in findings.intervals:

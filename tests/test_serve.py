@@ -167,9 +167,23 @@ def test_an_edit_is_served_after_the_rebuild(preview):
     wait_for(lambda: b"How this edited site is made" in fetch(base + "about/")[2], BUILD_TIMEOUT, "the edit")
 
 
+def _settled_version(base: str, quiet: float = 2.0) -> bytes:
+    """The preview's version once it has not changed for ``quiet`` seconds: a rebuild that an earlier test's
+    edit started may still be finishing, and would move the version under this test."""
+    version = fetch(base + "__ontrack/version")[2]
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = fetch(base + "__ontrack/version")[2]
+        if now == version:
+            return version
+        version = now
+    raise AssertionError("the preview kept rebuilding")
+
+
 def test_a_failed_rebuild_is_reported_and_the_last_good_site_stays(preview):
     base, project, log = preview
-    version = fetch(base + "__ontrack/version")[2]
+    version = _settled_version(base)
     broken = project / "content" / "pages" / "broken.md"
     broken.write_text("no front matter here\n")
     try:
