@@ -1,24 +1,24 @@
 """The attacker: how far the published cells pin down each hidden cell, by linear programming.
 
-The attacker is given more than any reader has: the exact numerator and base of
-every published cell (whatever digits the files show, and whatever the rounding
-of the base), which cells exist, and every identity of ``identities.System``.
-For each cell hidden by a primary rule, it computes the smallest and largest
-numerator the published facts allow (its feasibility interval), with HiGHS, as
+The attacker has what a reader has: every published value and rounded base,
+which cells exist, and the rules by which they were published
+(``precision``), so for each published figure every (numerator, base) pair
+that its digits allow (``count_bounds``: exact where one pair fits) and the
+ratio its step puts between the two. It also has every identity of
+``identities.System``. For each cell hidden by a primary rule it asks HiGHS how
+small and how large the cell's numerator can be (its feasibility interval), as
 tau-Argus and sdcTable audit a suppressed table. A cell is protected when that
 interval reaches ``lower_protection`` below its true numerator (or down to 0)
 and ``upper_protection`` above it; a mean's sum must be uncertain by
 ``mean_protection`` percent either way.
 
-Because the attacker knows every published count exactly, anything a real
-reader can work out from the files (rates and intervals that pin their counts,
-rounded bases, identities between tables and cohorts) is within its reach:
-what it cannot narrow, no reader can.
-
-First the facts are propagated: an identity with one unknown left gives it
-away, and counts that add up to 0 are each 0. What is still unknown falls into
-independent parts (connected by identities); each part with a primary cell is
-one linear programme, solved twice per primary cell (least and most).
+Facts that pin a count exactly are propagated first: an identity with one
+unknown left gives it away, and counts that add up to 0 are each 0. What is
+still unknown falls into independent parts; in each, one interior point takes
+as many cells as it can to their protection at once (a capped sum), and the
+cells left get programmes of their own, exact optima whose duals name the
+published cells that hold them. The relaxation is linear, as in tau-Argus: an
+attacker who also reasons in whole numbers may narrow a little further.
 """
 
 from __future__ import annotations

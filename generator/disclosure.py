@@ -34,7 +34,8 @@ from .config import DisclosureOptions
 from .grouping import Groups
 from .indicators import LEVELS, UNIT_COLUMNS, IndicatorCells
 from .attack import PRIMARY_REASONS, Protection, Shown, attack, true_atoms
-from .identities import build_system, group_keys
+from .errors import BuildError
+from .identities import GROUP_COLUMNS, build_system, group_keys
 from .precision import published_figures, round_count
 
 #: Eurostat's flag for a value not published for confidentiality.
@@ -215,8 +216,10 @@ def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: 
     """Hide further cells until the attacker narrows no primary cell below its protection.
 
     Each round the attacker (``attack.attack``, given what would be published) names, for every primary
-    cell it narrows, the published cells whose figures hold its bound there; of those, the one with the
-    smallest base is hidden (it tells least). Returns True where a cell was hidden by this rule.
+    cell it narrows, the published cells whose figures hold its bound there; ``_to_hide`` orders those and
+    the cells around it, and the first is hidden (twice as many each further round the cell stays
+    narrowed). Returns True where a cell was hidden by this rule; a ``BuildError`` naming the cells when
+    ``ATTACK_ROUNDS`` rounds do not settle them (nothing is published then).
     """
     frame = cells.reset_index(drop=True)
     groups, group_of_cell = group_keys(frame)
@@ -250,8 +253,11 @@ def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: 
             picks = _to_hide(interval.cell, findings.binding.get(interval.cell, np.zeros(0, dtype=np.int64)),
                              neighbours, hidden, indicator, base)[:2 ** (stuck[interval.cell] - 1)]
             hidden[picks] = extra[picks] = True
-    raise RuntimeError(f"disclosure control: the attacker still narrows {len(findings.breaches):,} primary cells "
-                       f"after {ATTACK_ROUNDS} rounds of further suppression")
+    named = "; ".join(" ".join(str(v) for v in frame.iloc[i.cell][[*GROUP_COLUMNS, "indicator"]] if str(v))
+                      for i in findings.breaches[:10])
+    raise BuildError(f"disclosure control: after {ATTACK_ROUNDS} rounds of further suppression the attacker still "
+                     f"narrows {len(findings.breaches):,} primary cells ({named}); nothing was published. "
+                     "Set [disclosure] attack = false to publish with protection against subtraction only.")
 
 
 def _to_hide(cell: int, holding: np.ndarray, neighbours, hidden: np.ndarray, indicator: np.ndarray,

@@ -184,3 +184,17 @@ def test_audit_attack_names_what_it_checked(golden_build, golden_project):
     assert "Narrowest interval:" in result.output
     # Exit status follows what it found: 1 with the first broken cells named, 0 with none.
     assert result.exit_code == (1 if "broken:" in result.output else 0)
+
+
+def test_rounds_that_do_not_settle_stop_the_build_naming_the_cells(tmp_path, monkeypatch):
+    import generator.disclosure as disclosure
+    from generator.errors import BuildError
+
+    cells = _cooks(tmp_path)
+    monkeypatch.setattr(disclosure, "ATTACK_ROUNDS", 1)   # the cooks need a second round to be settled
+    try:
+        apply_disclosure(cells, DisclosureOptions(attack=True))
+    except BuildError as error:
+        assert "AT-101-3-002" in str(error) and "nothing was published" in str(error)
+    else:
+        raise AssertionError("one round cannot settle the cooks, and the control said nothing")
