@@ -243,14 +243,15 @@ def count_bounds(kind: np.ndarray, units: np.ndarray, base_rounded: np.ndarray,
 
 
 def facts(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray,
-          shown: Shown) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+          shown: Shown, bounds: tuple[np.ndarray, ...]) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
     """What the published cells tell, as rows ``lower <= F @ x <= upper``: the numerator and base that
     each published value and rounded base allow, the value's step as a ratio of the two, and 0 bases
-    for the cells that do not exist in a group that has others (anyone can see the row is missing)."""
+    for the cells that do not exist in a group that has others (anyone can see the row is missing).
+    ``bounds`` are ``count_bounds`` of ``shown``."""
     rows, lower, upper, cell_of_row = [], [], [], []
     kinds = cells["kind"].to_numpy()
     additive = np.isin(kinds, ["rate", "mean"])
-    n_lo, n_hi, b_lo, b_hi = count_bounds(kinds, shown.units, shown.base_rounded, shown.rounding_base)
+    n_lo, n_hi, b_lo, b_hi = bounds
     steps = np.maximum(steps_per_whole(kinds, shown.base_rounded), 1)
     for indicator, index in pd.Series(np.arange(len(cells))).groupby(cells["indicator"].to_numpy()):
         sums = cell_sums(indicator)
@@ -315,7 +316,9 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
     """Feasibility intervals of every primary-suppressed additive cell, given all that is published."""
     if atoms is None:
         atoms = true_atoms(system, cells, group_of_cell)
-    given, given_lower, given_upper, given_cell = facts(system, cells, group_of_cell, shown)
+    kinds = cells["kind"].to_numpy()
+    bounds = count_bounds(kinds, shown.units, shown.base_rounded, shown.rounding_base)
+    given, given_lower, given_upper, given_cell = facts(system, cells, group_of_cell, shown, bounds)
     n_eq, n_ub = system.equalities.shape[0], system.inequalities.shape[0]
     rows = sparse.vstack([system.equalities, system.inequalities, given]).tocsr()
     lower = np.concatenate([np.zeros(n_eq), np.full(n_ub, -np.inf), given_lower])
@@ -324,7 +327,6 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
     findings = Findings(identities=n_eq + n_ub, variables=system.size)
 
     # The primary cells and the numerator of each, as rows over the variables.
-    kinds = cells["kind"].to_numpy()
     targets = np.flatnonzero(primary & np.isin(kinds, ["rate", "mean"]))
     findings.cells_checked = int(np.isin(kinds, ["rate", "mean"]).sum())
     truth = numerator_rows(system, cells, group_of_cell, targets) @ atoms.ravel()
@@ -342,8 +344,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
     # What a published total containing the group already says is no disclosure: a cell need not look
     # larger than the most that the smallest published count of the same kind above it allows (a sector
     # with no graduate in the whole country has none in any of its programmes, and anyone can read that).
-    _, most, _, _ = count_bounds(kinds, shown.units, shown.base_rounded, shown.rounding_base)
-    ceiling = _ceilings(system, cells, group_of_cell, shown.published, most, targets)
+    ceiling = _ceilings(system, cells, group_of_cell, shown.published, bounds[1], targets)
     need_high = np.minimum(truth + np.where(mean, margin, protection.upper), ceiling)
 
     low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings)
@@ -585,10 +586,3 @@ def _optimum(model: highspy.Highs, objective: np.ndarray, *, minimise: bool) -> 
     if _run(model, objective, minimise) == highspy.HighsModelStatus.kUnbounded:
         return -np.inf if minimise else np.inf
     return float(model.getInfo().objective_function_value)
-
-
-def _point(model: highspy.Highs, objective: np.ndarray, *, minimise: bool) -> np.ndarray | None:
-    """A feasible point that takes the objective as far as it goes (None when it goes without end)."""
-    if _run(model, objective, minimise) == highspy.HighsModelStatus.kUnbounded:
-        return None
-    return np.asarray(model.getSolution().col_value)
