@@ -143,7 +143,7 @@ def beside(figure: Figure, peer: Figure, peer_label: str, lang: Language = ENGLI
     """
     if None in (figure.value, figure.ci_low, figure.ci_high, peer.value, peer.ci_low, peer.ci_high):
         return ""
-    rate = lang.pct(peer.value, 1)
+    rate = lang.pct(peer.value)
     if figure.ci_high < peer.ci_low:
         return lang.gettext("Below {group} ({rate}), by more than the uncertainty of both figures.").format(
             group=peer_label, rate=rate)
@@ -166,13 +166,13 @@ def figure_parts(figure: Figure, lang: Language = ENGLISH) -> list[str]:
     elif figure.unit == "months":
         value = lang.gettext("{n} months").format(n=lang.num(figure.value, 1))
     else:
-        value = lang.pct(figure.value, 1)
+        value = lang.pct(figure.value)
     # The same messages as _figure.html, so that a figure reads the same on every page and is translated once.
     base = lang.gettext("base %(n)s graduates") % {"n": lang.count(figure.base)}
     if figure.ci_low is None or figure.ci_high is None:
         return [value, base]
-    interval = lang.gettext("95%% interval %(low)s–%(high)s;") % {"low": lang.pct(figure.ci_low, 1),
-                                                                   "high": lang.pct(figure.ci_high, 1)}
+    interval = lang.gettext("95%% interval %(low)s–%(high)s;") % {"low": lang.pct(figure.ci_low),
+                                                                   "high": lang.pct(figure.ci_high)}
     return [value, f"{interval} {base}"]
 
 
