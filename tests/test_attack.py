@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.attack import Protection, Shown, attack, attack_publication, count_bounds, true_atoms
+from generator.attack import PRIMARY_REASONS, Protection, Shown, attack, attack_publication, count_bounds, true_atoms
 from generator.cli import main
 from generator.config import DisclosureOptions
 from generator.disclosure import apply_disclosure
@@ -17,7 +17,7 @@ from generator.inputs.package import load_input_package
 from generator.precision import published_steps, round_count, steps_per_whole
 from generator.publish.tables import published_frame
 
-from conftest import graduate, write_package
+from conftest import PROGRAMMES, PROVIDERS, graduate, write_package
 
 STATUSES = ("EMP", "UNE", "INA", "UNK")
 
@@ -205,6 +205,45 @@ def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, re
     for interval in findings.intervals:
         assert interval.low - 1e-3 <= interval.value <= interval.high + 1e-3
     assert not findings.failed, findings.lines()
+
+
+two_countries = st.lists(st.tuples(st.sampled_from(["AT-071-4-001", "AT-101-3-002", "DE-071-4-001"]),
+                                   st.sampled_from([2022, 2023]), st.sampled_from(STATUSES),
+                                   st.sampled_from(["A", "F"])), min_size=1, max_size=80)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=two_countries)
+def test_an_interval_around_a_cell_lies_inside_the_attackers_and_so_proves_only_what_holds(tmp_path_factory,
+                                                                                          records):
+    rows = []
+    for i, (programme, year, status, sector) in enumerate(records):
+        geo = programme[:2]
+        rows.append(graduate(i, programme=programme, cohort=year, status=status, geo=geo,
+                             provider_code=f"{geo}-P001", **({"nace_section": sector} if status == "EMP" else {})))
+    programmes = [*PROGRAMMES, {**PROGRAMMES[0], "programme_code": "DE-071-4-001", "geo": "DE"}]
+    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "DE-P001", "geo": "DE"}]
+    tmp_path = tmp_path_factory.mktemp("local")
+    package = load_input_package(write_package(tmp_path / "p", rows, programmes, providers), tmp_path)
+    cells = compute_indicators(package.graduates, package.programmes)
+    frame = cells.cells
+    groups, group_of_cell = group_keys(frame)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    # What subtraction alone publishes leaves cells open to the attacker: both ways must agree on those.
+    published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
+    primary = published.cells["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    around = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=False)
+    whole = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=True)
+    # With protection beyond any count, every bound is pushed to the attacker's exact least and most.
+    extremes = attack(system, frame, group_of_cell, shown, primary, Protection(10**6, 10**6, 10**6), exact=True)
+    assert [i.cell for i in around.intervals] == [i.cell for i in whole.intervals] == \
+        [i.cell for i in extremes.intervals]
+    for near, far, most in zip(around.intervals, whole.intervals, extremes.intervals):
+        # What the neighbourhood reaches, the attacker can reach: it proves protection only where it holds.
+        assert most.low - 1e-3 <= near.low <= near.value + 1e-3, (near, most)
+        assert near.value - 1e-3 <= near.high <= most.high + 1e-3, (near, most)
+        assert far.protected or not near.protected, (near, far)
 
 
 def test_audit_attack_needs_the_data(tmp_path):
