@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from generator.build import build
+from generator.guide import GUIDE_TITLE
+from generator.i18n import Language
 
 from conftest import REPO
 
@@ -56,6 +58,23 @@ def test_every_guide_chapter_is_reachable_from_the_contents(demo_build):
     for chapter in chapters:
         assert f"{chapter}/index.html" in toc, chapter
     assert "ontrack-guide.pdf" in toc
+
+
+def test_each_language_links_its_own_guide_pdf(demo_build):
+    """The guide's pages in each language link the PDF in that language, and the PDF is there and says so."""
+    import subprocess
+
+    for prefix, code in (("", "en"), ("nl/", "nl"), ("fr/", "fr")):
+        folder = demo_build / prefix / "guide"
+        pages = [folder / "index.html", *sorted(folder.glob("*/index.html"))]
+        for page in pages:
+            pdfs = {(page.parent / link).resolve() for link in parse(page).links if link.endswith(".pdf")}
+            assert pdfs == {(folder / "ontrack-guide.pdf").resolve()}, (page, pdfs)
+        info = subprocess.run(["pdfinfo", str(folder / "ontrack-guide.pdf")], check=True, capture_output=True,
+                              text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), code
+        title = Language(code, prefix).gettext(GUIDE_TITLE)
+        assert re.search(rf"^Title:\s+ontrack: {re.escape(title)}$", info, re.M), (code, info)
 
 
 def test_no_page_has_placeholder_text(demo_build):
