@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,19 @@ def test_french_typography(kind, stem):
     path = CONTENT / kind / f"{stem}.fr.md"
     bad = [number for number, line in _prose_lines(path) if BAD_SPACING.search(re.sub(r"^\w+: ", "", line))]
     assert not bad, f"{path.relative_to(ROOT)}: French spacing wrong on line(s) {bad}"
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def test_the_french_guide_pdf_is_tagged_and_every_chapter_in_it_is_french(french_site):
+    """Each chapter's French title is in the French PDF, and no chapter's English title is."""
+    pdf = french_site / "fr" / "guide" / "ontrack-guide.pdf"
+    assert re.search(r"^Tagged:\s+yes$", _run("pdfinfo", str(pdf)), re.M)
+    text = " ".join(_run("pdftotext", "-enc", "UTF-8", str(pdf), "-").split())
+    for stem in TRANSLATED["guide"]:
+        french = " ".join(_front_title(CONTENT / "guide" / f"{stem}.fr.md").split())  # pdftotext: NBSP as space
+        english = " ".join(_front_title(CONTENT / "guide" / f"{stem}.md").split())
+        assert french in text, f"{french!r} is not in the French guide PDF"
+        assert english not in text, f"the French guide PDF still has {english!r}"
