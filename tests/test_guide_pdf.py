@@ -298,15 +298,16 @@ def test_each_language_has_a_tagged_pdf_in_its_own_words(translated_guides, code
     text = " ".join(" ".join(pages).split())
     cover = " ".join(pages[0].split())
     assert title in cover and lang.date(RELEASE) in cover and lang.gettext("Publisher") in cover
-    for doc in docs:
-        assert doc.title in text, f"{doc.title!r} is not in the {code} PDF"
+    for doc in docs:  # pdftotext gives a non-breaking space (French "sources : enquêtes") as a plain one
+        assert " ".join(doc.title.split()) in text, f"{doc.title!r} is not in the {code} PDF"
     count = len(pages)
     assert lang.gettext("page %(page)s of %(pages)s") % {"page": 2, "pages": count} in " ".join(pages[1].split())
 
     bookmarks = outline(pdf)
     assert bookmarks[0] == lang.gettext("Contents")
+    bookmarks = [" ".join(bookmark.split()) for bookmark in bookmarks]
     for doc in docs:
-        assert doc.title in bookmarks, f"no bookmark for {doc.title!r} in the {code} PDF"
+        assert " ".join(doc.title.split()) in bookmarks, f"no bookmark for {doc.title!r} in the {code} PDF"
 
 
 def test_a_chapter_not_yet_translated_keeps_its_english_marked_as_english(env):
