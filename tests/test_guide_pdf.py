@@ -310,6 +310,24 @@ def test_each_language_has_a_tagged_pdf_in_its_own_words(translated_guides, code
         assert " ".join(doc.title.split()) in bookmarks, f"no bookmark for {doc.title!r} in the {code} PDF"
 
 
+def test_the_dutch_pdf_has_its_translated_chapters_in_dutch(translated_guides):
+    """Every chapter translated into Dutch is in Dutch in the Dutch PDF, its English title nowhere."""
+    from test_guide_content import TRANSLATED
+
+    content = load_content(ROOT)
+    pdf, docs = translated_guides["nl"]
+    text = " ".join(" ".join(page_texts(pdf)).split())
+    slugs = [re.sub(r"^\d+-", "", name.split("/")[1]) for name in TRANSLATED["nl"] if name.startswith("guide/")]
+    assert slugs
+    for slug in slugs:
+        english = next(doc for doc in content.guide if doc.slug == slug)
+        dutch = content.translated("guide", slug, "nl")
+        assert dutch.title in text and dutch.title in outline(pdf)
+        assert english.title not in text, f"the English title {english.title!r} is in the Dutch PDF"
+    for number in range(1, len(docs) + 1):
+        assert f"HOOFDSTUK {number}" in text  # "Hoofdstuk", upper-cased by the stylesheet
+
+
 def test_a_chapter_not_yet_translated_keeps_its_english_marked_as_english(env):
     dutch = next(lang for lang in OTHER_LANGUAGES if lang.code == "nl")
     docs = [chapter("Waarom volgen", "Tekst.\n", 1, "one"), chapter("Legal basis", "Text.\n", 2, "two")]

@@ -77,6 +77,22 @@ def test_each_language_links_its_own_guide_pdf(demo_build):
         assert re.search(rf"^Title:\s+ontrack: {re.escape(title)}$", info, re.M), (code, info)
 
 
+def test_translated_chapters_and_pages_show_no_untranslated_notice(demo_build):
+    """Each guide chapter and page translated in full is shown in its language: no notice, no English text."""
+    from test_guide_content import TRANSLATED
+
+    for lang, names in TRANSLATED.items():
+        for name in names:
+            kind, stem = name.split("/")
+            slug = re.sub(r"^\d+-", "", stem)
+            page = demo_build / lang / (f"guide/{slug}" if kind == "guide" else slug) / "index.html"
+            html = page.read_text(encoding="utf-8")
+            where = page.relative_to(demo_build)
+            assert f'<html lang="{lang}"' in html, where
+            assert 'class="note untranslated"' not in html, f"{where} says it is not translated"
+            assert '<div class="prose" lang="en">' not in html, f"{where} shows English text"
+
+
 def test_no_page_has_placeholder_text(demo_build):
     pattern = re.compile(r"\b(TODO|TBD|lorem ipsum|FIXME)\b", re.I)
     offenders = [p.relative_to(demo_build).as_posix() for p in demo_build.rglob("*.html")
