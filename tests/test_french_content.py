@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_guide_content import fact_skeleton, split_front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -63,6 +64,22 @@ def french_site(tmp_path_factory):
 def test_the_french_file_exists_beside_its_original(kind, stem):
     assert (CONTENT / kind / f"{stem}.md").is_file(), f"{kind}/{stem}.md: the English original is gone"
     assert (CONTENT / kind / f"{stem}.fr.md").is_file(), f"{kind}/{stem}.fr.md: no French translation"
+
+
+def _grouped(text: str) -> str:
+    """Digit groups as one number: French writes 2,000 as "2 000" (a non-breaking space), as in EN 301 549."""
+    return re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", ",", text)
+
+
+@pytest.mark.parametrize("kind, stem", CASES, ids=[f"{k}/{s}" for k, s in CASES])
+def test_the_french_text_keeps_every_link_figure_code_heading_and_table(kind, stem):
+    """The same skeleton check as the Dutch one (test_guide_content): only the sentences change."""
+    meta, body = split_front_matter(CONTENT / kind / f"{stem}.fr.md")
+    assert set(meta) == {"title", "summary"}, "a translation's front matter has its title and summary only"
+    english = split_front_matter(CONTENT / kind / f"{stem}.md")[1]
+    expected, found = fact_skeleton(_grouped(english)), fact_skeleton(_grouped(body))
+    for part in expected:
+        assert found[part] == expected[part], f"{kind}/{stem}.fr.md: its {part} differ from {stem}.md"
 
 
 @pytest.mark.parametrize("kind, stem", CASES, ids=[f"{k}/{s}" for k, s in CASES])
