@@ -89,7 +89,7 @@ class Site:
     config: Config
     release: dt.datetime
     pages: list[Page]
-    guide: tuple               # content Documents, for the PDF
+    guide: dict                # language code -> ((Document, translated), …) per chapter, for its PDF
     extra_files: dict          # path -> bytes (per-page CSVs, compare data)
     languages: tuple[Language, ...] = (ENGLISH,)
 
@@ -649,8 +649,10 @@ def build_site(config, content, safe, programmes, providers, benchmark, packages
     """The site model for these inputs, in every configured language."""
     languages = tuple(site_languages(config.site.languages))
     shared = Shared(FigureIndex(safe))
-    pages = []
+    pages, guides = [], {}
     for lang in languages:
-        pages += SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
-                             offered_by, open_data, lang=lang, shared=shared).build()
-    return Site(config, release, pages, content.guide, shared.files, languages)
+        builder = SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
+                              offered_by, open_data, lang=lang, shared=shared)
+        pages += builder.build()
+        guides[lang.code] = tuple(builder.document("guide", doc) for doc in content.guide)
+    return Site(config, release, pages, guides, shared.files, languages)
