@@ -21,7 +21,7 @@ from .disclosure import DisclosureReport, SafeTable
 from .figures import NOT_MEASURED, Figure, FigureIndex, indicator_label
 from .i18n import NOT_PUBLISHED
 from .indicators import DEFINITIONS, DESTINATIONS
-from .inputs.content import Content, CountryProfile
+from .inputs.content import GLANCE_FIELDS, Content, CountryProfile, CountryTranslation
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
 from .i18n import ENGLISH, N_, Language, site_languages
 from .paths import relative_url, script_json
@@ -253,6 +253,17 @@ class SiteBuilder:
         if self.lang.code == "en" or translation is not None:
             return translation or doc, True
         return doc, False
+
+    def profile_in_language(self, profile: CountryProfile) -> tuple[CountryProfile, frozenset[str]]:
+        """(the profile with the "at a glance" lists its translation carries; the names of those still in English).
+
+        In English nothing is left in English; in another language every list the translation leaves out is."""
+        if self.lang.code == "en":
+            return profile, frozenset()
+        translation = self.content.translated("countries", profile.geo, self.lang.code)
+        if not isinstance(translation, CountryTranslation):
+            return profile, frozenset(GLANCE_FIELDS)
+        return translation.apply(profile), translation.untranslated_lists()
 
     def provider_names(self, code: str) -> list[str]:
         """The names of the providers a programme's graduates came from."""
@@ -495,9 +506,11 @@ class SiteBuilder:
     def countries_index(self) -> Page:
         return self.page("countries/index.html", "countries.html", self._("Countries"), "countries", {
             "profiles": [{"profile": c, "name": self.country_name(c.geo), "url": self.country_url(c.geo),
+                          "system_name": shown.system_name, "system_in_english": "system_name" in in_english,
                           "status_label": self.status_label(c.current_status),
                           "system_label": self.national_system_label(c.national_system)}
-                         for c in self.countries_by_name()],
+                         for c in self.countries_by_name()
+                         for shown, in_english in [self.profile_in_language(c)]],
             "status_map": self.status_map(), "with_data": set(self.geos), "statuses": STATUS_ORDER,
             "timeline_edition": self._(TIMELINE_EDITION),
         }, description=self._("How far each European country has come with tracking its VET graduates."))
@@ -509,6 +522,7 @@ class SiteBuilder:
         geo = profile.geo
         name = self.country_name(geo)
         text, translated = self.document("countries", profile)
+        profile, in_english = self.profile_in_language(profile)
         by_field = []
         if geo in self.geos:
             for fc in sorted({p[:2] for p in self.programmes.loc[self.programmes["geo"] == geo, "isced_f"]}):
@@ -532,7 +546,7 @@ class SiteBuilder:
             "profile": profile, "name": name, "status_label": self.status_label(profile.current_status),
             "system_label": self.national_system_label(profile.national_system),
             "timeline_edition": _(TIMELINE_EDITION),
-            "body": markdown_to_html(text.body, shift_headings=0), "translated": translated,
+            "body": markdown_to_html(text.body, shift_headings=0), "translated": translated, "in_english": in_english,
             "by_field": by_field, "national": national, "has_data": geo in self.geos,
             "benchmark": own.to_dict("records"), "eu_benchmark": bench[bench["geo"] == EU_CODE].to_dict("records"),
             "target": EU_TARGET, "target_year": EU_TARGET_YEAR, "target_source": EU_TARGET_SOURCE,
