@@ -22,7 +22,9 @@ from ..errors import InputError, OntrackError, Problem, raise_if
 from ..inputs.package import load_input_package
 from ..questionnaire.model import PROTOCOL_WAVES, schema_field
 from ..schemas import INPUT_RESOURCES, field_names, table_schema
+from ..questionnaire.model import graduate_form
 from .exports import Submission, read_export
+from .layouts import SHAPES, read_column_map
 from .roster import pseudonym, read_csv, read_key, read_roster
 
 
@@ -85,8 +87,16 @@ def _csv(rows: list[dict[str, str]], columns: list[str]) -> str:
 
 
 def import_surveys(project: Path, config: Config, roster_path: Path, exports: list[Path], key_path: Path,
-                   out: Path, codes: Path | None = None) -> int:
-    """Write the input package into ``out`` (absent or empty); returns its number of graduate rows."""
+                   out: Path, codes: Path | None = None, shape: str = "kobo", column_map: Path | None = None) -> int:
+    """Write the input package into ``out`` (absent or empty); returns its number of graduate rows.
+
+    ``shape`` is how the exports are laid out (``layouts.SHAPES``); a ``mapped``
+    export needs ``column_map``, the TOML file that names its columns.
+    """
+    if shape not in SHAPES:
+        raise SurveyImportError(f"{shape!r} is not an export shape ({', '.join(SHAPES)})")
+    if (shape == "mapped") != (column_map is not None):
+        raise SurveyImportError("a column map goes with --format mapped, and --format mapped needs one (--map)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SurveyImportError(f"{out} already exists and is not empty: choose a new folder")
     if key_path.resolve().is_relative_to(out.resolve()):
@@ -104,9 +114,13 @@ def import_surveys(project: Path, config: Config, roster_path: Path, exports: li
                  "provider_code": {r["provider_code"] for r in providers}}
     sexes = {str(c) for c in schema_field("sex")["constraints"]["enum"]}
     roster = read_roster(roster_path, str(roster_path), code_sets, sexes, set(PROTOCOL_WAVES), problems)
+    mapping = read_column_map(column_map, graduate_form(config.questionnaire), problems) if column_map else None
     submissions = []
     for path in exports:
-        submissions += read_export(read_csv(path, str(path), problems), str(path), config.questionnaire, problems)
+        if mapping == {}:
+            break   # the map itself is wrong: its problems are enough
+        submissions += read_export(read_csv(path, str(path), problems), str(path), config.questionnaire, problems,
+                                   shape, mapping)
     raise_if(problems)
     rows = graduate_rows(roster, submissions, key, {r["programme_code"]: r["geo"] for r in programmes}, problems)
     raise_if(problems)
