@@ -45,12 +45,12 @@ def graduate_rows(roster, submissions: list[Submission], key: bytes, geo_of: dic
     for sub in submissions:
         graduate = roster.get(sub.graduate_id)
         if graduate is None:
-            problems.append(Problem(sub.file, sub.line, "graduate_id", "not-on-roster",
+            problems.append(Problem(sub.file, sub.line, sub.id_column, "not-on-roster",
                                     f"{sub.graduate_id!r} is not on the roster"))
             continue
         first = seen.get((sub.graduate_id, sub.months_after))
         if first is not None:
-            problems.append(Problem(sub.file, sub.line, "graduate_id", "duplicate",
+            problems.append(Problem(sub.file, sub.line, sub.id_column, "duplicate",
                                     f"a second submission of {sub.graduate_id!r} at {sub.months_after} months "
                                     f"(the first is {first.file}:{first.line})"))
             continue

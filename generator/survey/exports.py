@@ -33,6 +33,7 @@ class Submission:
     graduate_id: str
     months_after: int
     answers: dict[str, str]     # input field -> value ("" when not answered)
+    id_column: str = "graduate_id"  # the export's column that holds the graduate code (LimeSurvey: token)
 
 
 def _number(text: str, integer: bool) -> float | None:
@@ -157,7 +158,9 @@ def _submission(form: Form, options: QuestionnaireOptions, layout: Layout, colum
                 f"{options.currency!r} (site.toml [questionnaire])")
     if wave is None or not text["graduate_id"]:
         return None
-    fields = {name: "" if answers.get(name) == DONT_KNOW_CODE else answers.get(name, "")
+    # "Don't know" (9) leaves the field empty; a number 9 (months in work) is a number.
+    chosen = {q.name for q in form.questions if q.kind == "select_one"}
+    fields = {name: "" if name in chosen and answers.get(name) == DONT_KNOW_CODE else answers.get(name, "")
               for name in ANSWER_FIELDS}
     fields.update(lm_status=status, currency=currency)
-    return Submission(file, line, text["graduate_id"], int(wave), fields)
+    return Submission(file, line, text["graduate_id"], int(wave), fields, column_of["graduate_id"])
