@@ -277,7 +277,10 @@ def new(directory: Path) -> None:
 
     It holds content/site.toml with every option explained, an example country
     profile, guide chapter and pages, a small invented data package, the real
-    reference figures and an empty templates/ folder for your own designs.
+    reference figures, an empty templates/ folder for your own designs, and
+    forms/: the graduate questionnaire (XLSForm for KoBoToolbox and ODK, its
+    codebook for LimeSurvey, a printable form) and the tracking calendar of a
+    cohort with the command of each step.
 
     \b
     Example:
@@ -293,6 +296,7 @@ def new(directory: Path) -> None:
     click.echo(f"Created {len(written)} files in {directory}. Next:")
     click.echo(f"  ontrack serve {directory}    preview the site as you edit it")
     click.echo(f"  ontrack build {directory}    build it into {directory / 'output'}")
+    click.echo(f"  {directory / 'forms'}    the questionnaire for your survey tool and the tracking calendar")
 
 
 @main.command()
