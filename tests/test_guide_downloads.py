@@ -6,8 +6,10 @@ English and Dutch) and the two templates it links, built for real.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -67,3 +69,17 @@ def test_a_link_to_a_download_the_build_does_not_make_stops_it(tmp_path):
     assert ("content/guide/12-from-survey-to-site.md: links ../downloads/template-data-sharing-checklist.html, "
             "which the build does not make") in result.output
     assert not (project / "output").exists()
+
+
+def test_the_html_downloads_are_valid_html(site, vnu_jar):
+    """The printable form and the chapters open in a word processor; the Nu HTML Checker must find no error."""
+    java = shutil.which("java")
+    assert java, "Java is needed for the Nu HTML Checker: apt-get install default-jre-headless (tests/run.sh does it)"
+    folders = [str(site / prefix / "guide" / "downloads") for prefix in ("", "nl")]
+    result = subprocess.run([java, "-jar", str(vnu_jar), "--skip-non-html", "--errors-only", "--format", "json",
+                             *folders], capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '')}:{m.get('lastLine', '?')}: {m['message']}" for m in messages
+              if m.get("type") in ("error", "non-document-error")]
+    assert not errors, "\n".join(errors[:20])
+    assert result.returncode == 0, result.stderr[-2000:]

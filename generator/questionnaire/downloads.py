@@ -48,7 +48,7 @@ def chapter_file(doc: Document, lang: Language, project: Path | None) -> bytes:
     """A chapter as one self-contained HTML file in its language."""
     env = template_environment(project, lang)
     return env.get_template("questionnaire/chapter.html").render(
-        title=doc.title, body=Markup(markdown_to_html(doc.body, shift_headings=1))).encode("utf-8")
+        title=doc.title, body=Markup(markdown_to_html(doc.body))).encode("utf-8")
 
 
 def guide_downloads(project: Path, config: Config, content: Content) -> dict[str, bytes]:
