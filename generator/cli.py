@@ -371,10 +371,13 @@ def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], shape
 
     try:
         folder = _existing_project(project)
-        count = run_import(folder, load_config(folder), roster, list(exports), key, out, codes, shape, column_map)
+        summary = run_import(folder, load_config(folder), roster, list(exports), key, out, codes, shape, column_map)
     except OntrackError as exc:
         _fail(exc, "nothing was written")
-    click.echo(f"Wrote {out}/datapackage.json: {count:,} observations from {len(exports)} exports.")
+    click.echo(f"Wrote {out}/datapackage.json: {summary.observations:,} observations from {len(exports)} exports.")
+    if summary.early_left_out:
+        click.echo(f"Left out {summary.early_left_out:,} answers to the 2-month contact: they stay with you "
+                   "(ontrack's observation points start at 6 months).")
 
 
 @main.command("demo-data")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -423,3 +424,26 @@ def test_a_short_key_is_refused(setting, tmp_path):
     result = run_import(project, short, write_roster(tmp_path / "roster.csv", roster), [short], tmp_path / "out")
     assert result.exit_code == 1
     assert "it needs at least 16" in result.output
+
+
+def test_answers_to_the_2_month_contact_stay_with_the_provider(setting, tmp_path):
+    """With early_wave on, the form has a 2-month wave; the import leaves its answers out, and says so."""
+    project, key, form, _ = setting
+    early = tmp_path / "early"
+    shutil.copytree(project, early, ignore=shutil.ignore_patterns("output", ".ontrack-cache"))
+    toml = early / "content" / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("# early_wave = false", "early_wave = true"),
+                    encoding="utf-8")
+    roster, outcomes = truth(size=40)
+    exports = kobo_exports(tmp_path, form, roster, outcomes)
+    with exports[0].open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    wave = rows[0].index("months_after")
+    contact = [[*row[:wave], "2", *row[wave + 1:]] for row in rows[1:6]]
+    with exports[0].open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(contact)
+    out = tmp_path / "package"
+    result = run_import(early, key, write_roster(tmp_path / "roster.csv", roster), exports, out)
+    assert result.exit_code == 0, result.output
+    assert "Left out 5 answers to the 2-month contact: they stay with you" in result.output
+    assert {r["months_after"] for r in _rows(out)} == {"6", "12", "18"}

@@ -15,6 +15,7 @@ import io
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
@@ -30,6 +31,12 @@ from .roster import pseudonym, read_csv, read_key, read_roster
 
 class SurveyImportError(OntrackError):
     """The import cannot start (a key, a folder)."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    observations: int       # rows of graduates.csv
+    early_left_out: int     # submissions of the 2-month contact, which stay with the provider
 
 
 def _code_list(folder: Path, name: str, problems: list[Problem]) -> tuple[list[dict[str, str]], str]:
@@ -88,7 +95,7 @@ def _csv(rows: list[dict[str, str]], columns: list[str]) -> str:
 
 def import_surveys(project: Path, config: Config, roster_path: Path, exports: list[Path], key_path: Path,
                    out: Path, codes: Path | None = None, shape: str = "kobo", column_map: Path | None = None) -> int:
-    """Write the input package into ``out`` (absent or empty); returns its number of graduate rows.
+    """Write the input package into ``out`` (absent or empty); returns what it holds and what it left out.
 
     ``shape`` is how the exports are laid out (``layouts.SHAPES``); a ``mapped``
     export needs ``column_map``, the TOML file that names its columns.
@@ -115,12 +122,13 @@ def import_surveys(project: Path, config: Config, roster_path: Path, exports: li
     sexes = {str(c) for c in schema_field("sex")["constraints"]["enum"]}
     roster = read_roster(roster_path, str(roster_path), code_sets, sexes, set(PROTOCOL_WAVES), problems)
     mapping = read_column_map(column_map, graduate_form(config.questionnaire), problems) if column_map else None
-    submissions = []
+    submissions: list[Submission] = []
+    early: list[int] = []   # lines of the 2-month contact, left out: its answers stay with the provider
     for path in exports:
         if mapping == {}:
             break   # the map itself is wrong: its problems are enough
         submissions += read_export(read_csv(path, str(path), problems), str(path), config.questionnaire, problems,
-                                   shape, mapping)
+                                   shape, mapping, early)
     raise_if(problems)
     rows = graduate_rows(roster, submissions, key, {r["programme_code"]: r["geo"] for r in programmes}, problems)
     raise_if(problems)
@@ -147,4 +155,4 @@ def import_surveys(project: Path, config: Config, roster_path: Path, exports: li
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(rows)
+    return ImportSummary(len(rows), len(early))

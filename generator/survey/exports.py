@@ -75,8 +75,10 @@ def layout_of(shape: str, headers: list[str], form: Form, file: str, problems: l
 
 
 def read_export(rows: list[dict[str, str]], file: str, options: QuestionnaireOptions, problems: list[Problem],
-                shape: str = "kobo", column_map: dict | None = None) -> list[Submission]:
-    """The submissions of one export, each answer checked against the form; the early wave's left out."""
+                shape: str = "kobo", column_map: dict | None = None,
+                early: list[int] | None = None) -> list[Submission]:
+    """The submissions of one export, each answer checked against the form; the early wave's left out (their
+    lines go into ``early``)."""
     form: Form = graduate_form(options)
     if not rows:
         problems.append(Problem(file, None, None, "empty", "the export has no submissions"))
@@ -98,6 +100,8 @@ def read_export(rows: list[dict[str, str]], file: str, options: QuestionnaireOpt
     for line, raw in enumerate(rows, start=2):
         here = len(problems)
         submission = _submission(form, options, layout, column_of, raw, line, problems)
+        if submission is None and len(problems) == here and early is not None:
+            early.append(line)
         if submission is not None and len(problems) == here:
             submissions.append(submission)
     return submissions
