@@ -214,6 +214,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     chart-rendering processes (default: chosen from the cores and the work);
     ``use_cache=False`` computes everything again (and leaves the cache as it was).
     """
+    from .questionnaire.downloads import guide_downloads
     from .render import render_site
     from .site import build_site
 
@@ -240,6 +241,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     files = OutputFiles()
     files.update(data_files)
     files.update(pages)
+    files.update(guide_downloads(project, inputs.config, inputs.content))
     record_ids = inputs.package.record_ids()
 
     def check(staged: Path) -> None:

@@ -277,7 +277,10 @@ def new(directory: Path) -> None:
 
     It holds content/site.toml with every option explained, an example country
     profile, guide chapter and pages, a small invented data package, the real
-    reference figures and an empty templates/ folder for your own designs.
+    reference figures, an empty templates/ folder for your own designs, and
+    forms/: the graduate questionnaire (XLSForm for KoBoToolbox and ODK, its
+    codebook for LimeSurvey, a printable form) and the tracking calendar of a
+    cohort with the command of each step.
 
     \b
     Example:
@@ -293,6 +296,7 @@ def new(directory: Path) -> None:
     click.echo(f"Created {len(written)} files in {directory}. Next:")
     click.echo(f"  ontrack serve {directory}    preview the site as you edit it")
     click.echo(f"  ontrack build {directory}    build it into {directory / 'output'}")
+    click.echo(f"  {directory / 'forms'}    the questionnaire for your survey tool and the tracking calendar")
 
 
 @main.command()
@@ -330,15 +334,21 @@ def questionnaire(project: Path, out: Path, odk_validate: bool) -> None:
               help="CSV of the cohort: graduate_id, programme_code, provider_code, cohort_year [, sex, untraced].")
 @click.option("--export", "exports", required=True, multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A wave's CSV export from KoBoToolbox or ODK, with the form's XML names as headers. Repeatable.")
+              help="A wave's CSV export (see --format). Repeatable.")
+@click.option("--format", "shape", type=click.Choice(["kobo", "limesurvey", "mapped"]), default="kobo",
+              show_default=True,
+              help="kobo: KoBoToolbox/ODK CSV with XML names and values; limesurvey: LimeSurvey CSV with question "
+                   "codes and answer codes; mapped: any CSV, read through --map.")
+@click.option("--map", "column_map", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="TOML column map of a --format mapped export: which column holds which question.")
 @click.option("--key", "key", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File holding the secret key of the pseudonyms (at least 16 bytes); keep it outside the package.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the input data package into (absent or empty).")
 @click.option("--codes", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Package whose programmes.csv and providers.csv are copied (default: [data] package).")
-def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], key: Path, out: Path,
-                   codes: Path | None) -> None:
+def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], shape: str, column_map: Path | None,
+                   key: Path, out: Path, codes: Path | None) -> None:
     """Turn a roster and survey exports into an input data package that ontrack check accepts.
 
     Every graduate on the roster gets a row for each exported wave of their
@@ -350,6 +360,10 @@ def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], key: 
     Example:
         ontrack import . --roster roster.csv --export wave6.csv --export wave12.csv \\
             --key ~/tracking.key --out datasets/2026
+        ontrack import . --roster roster.csv --format limesurvey --export results-survey123456.csv \
+            --key ~/tracking.key --out datasets/2026
+        ontrack import . --roster roster.csv --format mapped --map columns.toml --export answers.csv \
+            --key ~/tracking.key --out datasets/2026
         ontrack check . --data datasets/2026
     """
     from .config import load_config
@@ -357,10 +371,13 @@ def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], key: 
 
     try:
         folder = _existing_project(project)
-        count = run_import(folder, load_config(folder), roster, list(exports), key, out, codes)
+        summary = run_import(folder, load_config(folder), roster, list(exports), key, out, codes, shape, column_map)
     except OntrackError as exc:
         _fail(exc, "nothing was written")
-    click.echo(f"Wrote {out}/datapackage.json: {count:,} observations from {len(exports)} exports.")
+    click.echo(f"Wrote {out}/datapackage.json: {summary.observations:,} observations from {len(exports)} exports.")
+    if summary.early_left_out:
+        click.echo(f"Left out {summary.early_left_out:,} answers to the 2-month contact: they stay with you "
+                   "(ontrack's observation points start at 6 months).")
 
 
 @main.command("demo-data")

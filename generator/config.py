@@ -88,8 +88,9 @@ class QuestionnaireOptions:
     early_wave: bool = option(False, "Add a first contact at 2 months after graduation (as TRACKTION's pilot) to the "
                                      "waves. Its answers stay with the provider: ontrack's observation points start "
                                      "at 6 months.")
-    skills_use: bool = option(False, "Ask the employed how much they use the skills of their training (kept by the "
-                                     "provider, not imported).")
+    skills_use: bool = option(True, "Ask the employed how much they use the skills of their training (question 9a "
+                                    "of the guide's core questionnaire; kept by the provider, not imported). Set "
+                                    "false to leave it out.")
     further_study: bool = option(False, "Ask those in education what they study and at which level (kept by the "
                                         "provider, not imported).")
     employer_survey: bool = option(False, "Also write an employer questionnaire on satisfaction with graduates "

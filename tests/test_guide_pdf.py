@@ -132,8 +132,8 @@ def toc_entries(pages: list[str]) -> dict[str, int]:
 # ---- the real guide -------------------------------------------------------
 
 
-def test_the_guide_has_eleven_chapters(chapters):
-    assert len(chapters) == 11
+def test_the_guide_has_twelve_chapters(chapters):
+    assert len(chapters) == 12  # chapter 12: from survey to site
 
 
 def test_cover_names_the_site_guide_version_date_publisher_and_licence(pages):

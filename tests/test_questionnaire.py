@@ -21,14 +21,15 @@ from generator.cli import main
 from generator.codelists import nace_sections
 from generator.config import QuestionnaireOptions
 from generator.i18n import available_languages, site_languages
-from generator.questionnaire.model import graduate_form
+from generator.questionnaire.model import graduate_form, ilo_status
 from generator.questionnaire.xlsform import xlsform_bytes
 from generator.schemas import table_schema
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "x": "http://www.w3.org/2002/xforms"}
 LANGUAGES = ["en", "nl", "fr"]
 #: The questions asked of the employed only (guide chapter 9, part B, and earnings).
-JOB_QUESTIONS = ("employment_type", "work_regime", "nace_section", "job_related", "earnings_month")
+JOB_QUESTIONS = ("employment_type", "work_regime", "nace_section", "work_country", "job_related", "skills_use",
+                 "earnings_month")
 
 
 def _project(tmp_path: Path, questionnaire: str = "") -> Path:
@@ -72,8 +73,12 @@ def _xpath_as_python(expression: str) -> str:
     return python.replace(". ", "dot ")
 
 
+NUMBERS = {"months_after", "months_employed", "earnings_month", "graduates_hired"}
+
+
 def _evaluate(expression: str, answers: dict, dot=None):
-    number = {k: (int(v) if isinstance(v, str) and v.isdigit() else v) for k, v in answers.items()}
+    # Numbers compare as numbers; answer codes such as '1' stay text, as ODK compares a select's value.
+    number = {k: (int(v) if k in NUMBERS and isinstance(v, str) and v.isdigit() else v) for k, v in answers.items()}
     return eval(_xpath_as_python(expression), {"IF": lambda c, x, y: x if c else y},  # noqa: S307 (our own form)
                 {"a": number, "dot": dot})
 
@@ -99,7 +104,7 @@ def xform(written):
 
 def test_the_command_writes_the_xlsform_its_xform_and_a_printable_page_per_language(written):
     assert sorted(p.name for p in written.iterdir()) == [
-        "ontrack_core.en.html", "ontrack_core.fr.html", "ontrack_core.nl.html",
+        "ontrack_core.codebook.csv", "ontrack_core.en.html", "ontrack_core.fr.html", "ontrack_core.nl.html",
         "ontrack_core.xlsx", "ontrack_core.xml"]
 
 
@@ -115,15 +120,24 @@ def _schema_codes(name: str) -> list[str]:
     return [str(code) for code in field["constraints"]["enum"]]
 
 
-@pytest.mark.parametrize("name", ["employment_type", "work_regime", "job_related", "sex"])
-def test_answer_codes_are_the_input_codes_of_the_schema(xform, name):
-    assert xform.choices(name) == _schema_codes(name)
+@pytest.mark.parametrize("name", ["employment_type", "work_regime", "job_related"])
+def test_answer_codes_are_the_input_codes_of_the_schema_and_9_for_don_t_know(xform, name):
+    assert xform.choices(name) == _schema_codes(name) + ["9"]
+
+
+def test_sex_has_the_schema_s_codes_and_no_don_t_know_of_its_own(xform):
+    assert xform.choices("sex") == _schema_codes("sex")  # U is "prefer not to say"
 
 
 def test_sector_codes_are_the_nace_sections_and_education_the_schema_s_booleans(xform):
-    assert xform.choices("nace_section") == list(nace_sections())
+    assert xform.choices("nace_section") == list(nace_sections()) + ["9"]
     field = next(f for f in table_schema("graduates")["fields"] if f["name"] == "in_education")
-    assert xform.choices("in_education") == field["trueValues"] + field["falseValues"]
+    assert xform.choices("in_education") == field["trueValues"] + field["falseValues"] + ["9"]
+
+
+@pytest.mark.parametrize("name", ["work_last_week", "job_away", "can_start", "work_country", "skills_use"])
+def test_the_chapter_s_questions_offer_don_t_know_as_9(xform, name):
+    assert xform.choices(name)[-1] == "9"
 
 
 def test_the_waves_are_the_protocol_s_observation_points(xform):
@@ -151,20 +165,37 @@ def _paths(xform: XForm):
 
 
 def _ilo_status(answers: dict) -> str:
-    """The ILO definitions (guide chapter 4), written out independently of the form."""
-    if "yes" in (answers.get("work_last_week"), answers.get("job_away")):
+    """The ILO definitions (guide chapter 4), written out independently of the form; 9 is "don't know"."""
+    work, away = answers.get("work_last_week"), answers.get("job_away")
+    if work == "1" or away == "1":  # any work last week, unpaid family work included, or a job to return to
         return "EMP"
-    if answers.get("looked_for_work") in ("looked", "found") and answers.get("can_start") == "yes":
+    if not (work == "2" and away == "2"):
+        return "UNK"  # a "don't know" leaves it open whether the graduate had work
+    looked, start = answers.get("looked_for_work"), answers.get("can_start")
+    if looked in ("1", "2") and start == "1":
         return "UNE"
-    return "INA"
+    if looked == "3" or (looked in ("1", "2") and start == "2"):
+        return "INA"
+    return "UNK"
 
 
 def test_part_a_gives_the_ilo_status_on_every_path(xform):
     paths = _paths(xform)
-    assert len(paths) == 7  # spelled out in test_every_path_is_counted
+    assert len(paths) == 21  # spelled out in test_every_path_is_counted
     statuses = {tuple(sorted(p.items())): _evaluate(xform.binds["lm_status"]["calculate"], p) for p in paths}
     assert all(status == _ilo_status(dict(path)) for path, status in statuses.items())
-    assert sorted(set(statuses.values())) == ["EMP", "INA", "UNE"]
+    assert sorted(set(statuses.values())) == ["EMP", "INA", "UNE", "UNK"]
+
+
+def test_the_import_s_status_rule_is_the_form_s_on_every_path(xform):
+    """ontrack import works the status out itself for exports without the form's calculation (LimeSurvey)."""
+    for path in _paths(xform):
+        assert ilo_status(path) == _evaluate(xform.binds["lm_status"]["calculate"], path), path
+
+
+def test_unpaid_work_in_a_family_business_counts_as_work(xform):
+    assert "family" in xform.label("work_last_week", "English (en)")
+    assert "not paid" in xform.label("work_last_week", "English (en)")
 
 
 def test_job_questions_are_asked_of_the_employed_only(xform):
@@ -230,17 +261,26 @@ def test_modules_are_switched_on_in_site_toml(tmp_path):
     assert "graduates_hired" in employer.binds["satisfaction"]["relevant"]
 
 
-def test_default_form_has_no_optional_module(xform):
-    assert not {"skills_use", "study_level"} & set(xform.binds)
+def test_default_form_has_the_chapter_s_questions_and_no_optional_module(xform):
+    assert {"work_country", "skills_use"} <= set(xform.binds)  # questions 8a and 9a
+    assert "study_level" not in xform.binds
+
+
+def test_skills_use_can_be_left_out(tmp_path):
+    out = tmp_path / "forms"
+    assert _run(_project(tmp_path, "[questionnaire]\nskills_use = false\n"), out).exit_code == 0
+    assert "skills_use" not in XForm(convert(str(out / "ontrack_core.xlsx")).xform).binds
 
 
 def test_the_printable_page_numbers_the_questions_and_says_the_routing(written):
     page = (written / "ontrack_core.en.html").read_text(encoding="utf-8")
     assert "<html lang=\"en\">" in page
-    assert re.search(r"4\. Do you have a job or business", page)
-    assert "Answer only if question 3 is “No”." in page
+    assert re.search(r"2\. Do you have a job or business", page)
+    assert re.search(r"8a\. In which country is your main job", page)
+    assert "Answer only if question 2 is “No”." in page
+    assert "Answer only if question 1 is “No” or question 1 is “Don&#39;t know”." in page
     dutch = (written / "ontrack_core.nl.html").read_text(encoding="utf-8")
-    assert "Alleen beantwoorden als vraag 3 is beantwoord met “Nee”." in dutch
+    assert "Alleen beantwoorden als vraag 2 is beantwoord met “Nee”." in dutch
     for code in _schema_codes("employment_type") + list(nace_sections()):
         assert f'<span class="code">{code}</span>' in page
 
@@ -278,10 +318,11 @@ def test_a_form_pyxform_refuses_is_not_written(tmp_path, monkeypatch):
 
 
 def test_every_path_is_counted(xform):
-    """The seven ways through part A, spelled out."""
-    expected = [{"work_last_week": "yes"},
-                {"work_last_week": "no", "job_away": "yes"},
-                *({"work_last_week": "no", "job_away": "no", "looked_for_work": looked, "can_start": start}
-                  for looked, start in itertools.product(("looked", "found"), ("yes", "no"))),
-                {"work_last_week": "no", "job_away": "no", "looked_for_work": "no"}]
+    """The 21 ways through part A, spelled out (1 yes, 2 no, 9 don't know; question 3: 1 looked, 2 found, 3 no)."""
+    expected = [{"work_last_week": "1"}]
+    for work in ("2", "9"):
+        expected += [{"work_last_week": work, "job_away": away} for away in ("1", "9")]
+        expected += [{"work_last_week": work, "job_away": "2", "looked_for_work": looked} for looked in ("3", "9")]
+        expected += [{"work_last_week": work, "job_away": "2", "looked_for_work": looked, "can_start": start}
+                     for looked, start in itertools.product(("1", "2"), ("1", "2", "9"))]
     assert sorted(map(str, _paths(xform))) == sorted(map(str, expected))

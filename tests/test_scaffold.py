@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import tomllib
 
@@ -83,3 +84,22 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
 def test_new_accepts_an_empty_folder(tmp_path):
     assert create_project(tmp_path)
     assert (tmp_path / "content" / "site.toml").is_file()
+
+
+def test_new_project_has_the_questionnaire_and_a_tracking_calendar(new_project):
+    """A provider starts with the forms of its own site.toml and a calendar whose commands it can run."""
+    forms = {p.name for p in (new_project / "forms").iterdir()}
+    assert {"ontrack_core.xlsx", "ontrack_core.xml", "ontrack_core.codebook.csv", "ontrack_core.en.html",
+            "tracking-calendar.csv"} <= forms
+    from pyxform.xls2xform import convert
+    assert 'id="ontrack_core"' in convert(str(new_project / "forms" / "ontrack_core.xlsx")).xform
+    with (new_project / "forms" / "tracking-calendar.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["month"] for r in rows] == sorted(r["month"] for r in rows)
+    waves = [r for r in rows if r["step"].startswith("Open the")]
+    assert [(r["month"], r["months_after_graduation"]) for r in waves] == [
+        ("2024-12", "6"), ("2025-06", "12"), ("2025-12", "18")]  # June 2024 graduates
+    commands = [r["command"] for r in rows if r["command"]]
+    assert any(c.startswith("ontrack import . --roster roster.csv --export wave6.csv --export wave12.csv "
+                            "--export wave18.csv") for c in commands)
+    assert commands[-1] == "ontrack build . --data datasets/2024-18m"

@@ -1,4 +1,4 @@
-"""``ontrack questionnaire``: the guide's core questionnaire as an XLSForm, an XForm and a printable document.
+"""``ontrack questionnaire``: the guide's core questionnaire as an XLSForm, an XForm, a codebook and a printable page.
 
 The forms are made from ``model`` with the modules that ``[questionnaire]`` in
 site.toml switches on, in every language of the site, and converted with
@@ -19,6 +19,7 @@ from pyxform.xls2xform import convert
 from ..config import Config
 from ..errors import OntrackError
 from ..i18n import site_languages
+from .codebook import codebook_csv
 from .model import Form, employer_form, graduate_form
 from .printable import printable_html
 from .xlsform import xlsform_bytes
@@ -52,6 +53,7 @@ def questionnaire_files(project: Path, config: Config, *, odk_validate: bool = F
         except OSError as exc:  # pyxform's words when Java, which ODK Validate needs, is missing
             raise QuestionnaireError(f"ODK Validate could not run: {exc}") from exc
         files[f"{form.form_id}.xlsx"] = workbook
+        files[f"{form.form_id}.codebook.csv"] = codebook_csv(form, languages[0]).encode("utf-8")
         for lang in languages:
             files[f"{form.form_id}.{lang.code}.html"] = printable_html(form, lang, project).encode("utf-8")
     return files

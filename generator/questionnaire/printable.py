@@ -22,7 +22,7 @@ TEMPLATE = "questionnaire/print.html"
 
 @dataclass(frozen=True)
 class PrintedQuestion:
-    number: int
+    number: str                 # the chapter's number; "" for a field filled in, not asked
     name: str
     label: str
     hint: str

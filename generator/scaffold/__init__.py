@@ -4,10 +4,12 @@ The files under ``project/`` here are copied as they are: an example country
 profile, a guide chapter, the site's pages, an empty ``templates/`` folder with
 a README, a tiny invented input data package (136 observations of 91
 graduates: enough for some figures to be published and some to be hidden) and
-the real reference figures. Two files are made rather than copied, so that they
+the real reference figures. Some files are made rather than copied, so that they
 can never fall behind the code: ``content/site.toml`` (every option, from the
-config schema) and the example package's ``datapackage.json`` (the canonical
-Table Schemas).
+config schema), the example package's ``datapackage.json`` (the canonical
+Table Schemas), and ``forms/``: the questionnaire of that site.toml (what
+``ontrack questionnaire`` writes) and a tracking calendar of the example cohort
+with the command of each step.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from ..schemas import INPUT_RESOURCES, table_schema
 
 #: Where the example input data package goes, relative to the project.
 EXAMPLE_PACKAGE = "datasets/example"
+#: Where the questionnaire and the tracking calendar go, and the cohort the calendar follows (the example's).
+FORMS = "forms"
+EXAMPLE_COHORT = 2024
 #: Stored without its dot so that it does not act on the repository that holds ontrack itself.
 _RENAMED = {"gitignore": ".gitignore"}
 
@@ -48,7 +53,20 @@ def create_project(target: Path) -> list[Path]:
     _copy_tree(resources.files(__name__) / "project", target, written)
     written.append(_write(target / CONFIG_PATH, site_toml()))
     written.append(_write(target / EXAMPLE_PACKAGE / "datapackage.json", example_descriptor()))
+    written += _write_forms(target)
     return sorted(written)
+
+
+def _write_forms(target: Path) -> list[Path]:
+    """The project's questionnaire, from the site.toml just written, and the example cohort's calendar."""
+    from ..config import load_config
+    from ..questionnaire import questionnaire_files
+    from ..questionnaire.calendar import calendar_csv
+
+    config = load_config(target)
+    files = questionnaire_files(target, config)
+    files["tracking-calendar.csv"] = calendar_csv(EXAMPLE_COHORT, config.questionnaire).encode("utf-8")
+    return [_write(target / FORMS / name, data) for name, data in sorted(files.items())]
 
 
 def _copy_tree(source: Traversable, target: Path, written: list[Path]) -> None:

@@ -15,6 +15,7 @@ import io
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config
@@ -22,12 +23,20 @@ from ..errors import InputError, OntrackError, Problem, raise_if
 from ..inputs.package import load_input_package
 from ..questionnaire.model import PROTOCOL_WAVES, schema_field
 from ..schemas import INPUT_RESOURCES, field_names, table_schema
+from ..questionnaire.model import graduate_form
 from .exports import Submission, read_export
+from .layouts import SHAPES, read_column_map
 from .roster import pseudonym, read_csv, read_key, read_roster
 
 
 class SurveyImportError(OntrackError):
     """The import cannot start (a key, a folder)."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    observations: int       # rows of graduates.csv
+    early_left_out: int     # submissions of the 2-month contact, which stay with the provider
 
 
 def _code_list(folder: Path, name: str, problems: list[Problem]) -> tuple[list[dict[str, str]], str]:
@@ -43,12 +52,12 @@ def graduate_rows(roster, submissions: list[Submission], key: bytes, geo_of: dic
     for sub in submissions:
         graduate = roster.get(sub.graduate_id)
         if graduate is None:
-            problems.append(Problem(sub.file, sub.line, "graduate_id", "not-on-roster",
+            problems.append(Problem(sub.file, sub.line, sub.id_column, "not-on-roster",
                                     f"{sub.graduate_id!r} is not on the roster"))
             continue
         first = seen.get((sub.graduate_id, sub.months_after))
         if first is not None:
-            problems.append(Problem(sub.file, sub.line, "graduate_id", "duplicate",
+            problems.append(Problem(sub.file, sub.line, sub.id_column, "duplicate",
                                     f"a second submission of {sub.graduate_id!r} at {sub.months_after} months "
                                     f"(the first is {first.file}:{first.line})"))
             continue
@@ -85,8 +94,16 @@ def _csv(rows: list[dict[str, str]], columns: list[str]) -> str:
 
 
 def import_surveys(project: Path, config: Config, roster_path: Path, exports: list[Path], key_path: Path,
-                   out: Path, codes: Path | None = None) -> int:
-    """Write the input package into ``out`` (absent or empty); returns its number of graduate rows."""
+                   out: Path, codes: Path | None = None, shape: str = "kobo", column_map: Path | None = None) -> int:
+    """Write the input package into ``out`` (absent or empty); returns what it holds and what it left out.
+
+    ``shape`` is how the exports are laid out (``layouts.SHAPES``); a ``mapped``
+    export needs ``column_map``, the TOML file that names its columns.
+    """
+    if shape not in SHAPES:
+        raise SurveyImportError(f"{shape!r} is not an export shape ({', '.join(SHAPES)})")
+    if (shape == "mapped") != (column_map is not None):
+        raise SurveyImportError("a column map goes with --format mapped, and --format mapped needs one (--map)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SurveyImportError(f"{out} already exists and is not empty: choose a new folder")
     if key_path.resolve().is_relative_to(out.resolve()):
@@ -104,9 +121,14 @@ def import_surveys(project: Path, config: Config, roster_path: Path, exports: li
                  "provider_code": {r["provider_code"] for r in providers}}
     sexes = {str(c) for c in schema_field("sex")["constraints"]["enum"]}
     roster = read_roster(roster_path, str(roster_path), code_sets, sexes, set(PROTOCOL_WAVES), problems)
-    submissions = []
+    mapping = read_column_map(column_map, graduate_form(config.questionnaire), problems) if column_map else None
+    submissions: list[Submission] = []
+    early: list[int] = []   # lines of the 2-month contact, left out: its answers stay with the provider
     for path in exports:
-        submissions += read_export(read_csv(path, str(path), problems), str(path), config.questionnaire, problems)
+        if mapping == {}:
+            break   # the map itself is wrong: its problems are enough
+        submissions += read_export(read_csv(path, str(path), problems), str(path), config.questionnaire, problems,
+                                   shape, mapping, early)
     raise_if(problems)
     rows = graduate_rows(roster, submissions, key, {r["programme_code"]: r["geo"] for r in programmes}, problems)
     raise_if(problems)
@@ -133,4 +155,4 @@ def import_surveys(project: Path, config: Config, roster_path: Path, exports: li
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(rows)
+    return ImportSummary(len(rows), len(early))
