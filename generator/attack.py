@@ -419,7 +419,8 @@ def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, up
         for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
             found: dict[int, np.ndarray] = {}
             local_bound = np.full(len(at), np.nan)
-            _bound(model, objectives, np.arange(len(at)), local_bound, need[at] - offset, minimise, found)
+            _bound(model, objectives, np.arange(len(at)), local_bound, need[at] - offset, minimise, found,
+                   singles=False)
             bound[at] = local_bound + offset
             for target, local_rows in found.items():
                 binding.setdefault(int(at[target]), set()).update(mine_rows[local_rows].tolist())
@@ -521,7 +522,7 @@ def numerator_rows(system: System, cells: pd.DataFrame, group_of_cell: np.ndarra
 
 
 def _bound(model: highspy.Highs, objectives: sparse.csr_matrix, mine: np.ndarray, bound: np.ndarray,
-           need: np.ndarray, minimise: bool, binding: dict[int, np.ndarray]) -> None:
+           need: np.ndarray, minimise: bool, binding: dict[int, np.ndarray], singles: bool = True) -> None:
     """Fill ``bound`` for the targets ``mine``: a value beyond ``need`` that a feasible point reaches, or,
     where none does, the target's exact least (most) value; ``binding`` gets, for each of those, the rows
     of the programme that hold it there (those with a dual value).
@@ -530,15 +531,16 @@ def _bound(model: highspy.Highs, objectives: sparse.csr_matrix, mine: np.ndarray
     target going without end does not leave the others where they are); those that get there are done,
     and the rest try again without them. Targets that no joint point moves any more are halved (they may
     move one at a time, not all at once); a stalled set of at most ``_SINGLES`` goes straight to single
-    targets, whose optimum is exact.
+    targets, whose optimum is exact. Without ``singles``, such a set ends with one vertex of the capped sum
+    instead: its values stand (not proven optimal), and its duals name the rows that hold the set.
     """
     sign = 1.0 if minimise else -1.0
     stack = [np.arange(len(mine))]
-    singles = []
+    alone = []
     while stack:
         open_ = stack.pop()
-        if len(open_) == 1:
-            singles.append(open_[0])
+        if len(open_) == 1 and singles:
+            alone.append(open_[0])
             continue
         reached = _capped(model, objectives[open_], need[mine[open_]], minimise)
         done = sign * reached <= sign * need[mine[open_]] + _POINT_EPS
@@ -546,12 +548,18 @@ def _bound(model: highspy.Highs, objectives: sparse.csr_matrix, mine: np.ndarray
         rest = open_[~done]
         if done.sum() >= max(1, len(open_) // 100):
             stack.append(rest)
-        elif len(rest) <= _SINGLES:  # stalled, and few left: each on its own
-            singles.extend(rest)
+        elif len(rest) <= _SINGLES and singles:  # stalled, and few left: each on its own
+            alone.extend(rest)
+        elif len(rest) <= _SINGLES:  # stalled, few left, and one vertex names what holds them
+            reached, duals = _capped(model, objectives[rest], need[mine[rest]], minimise, vertex=True)
+            bound[mine[rest]] = reached
+            held = np.flatnonzero(np.abs(duals) > _EPS)
+            for k in rest:
+                binding[int(mine[k])] = held
         elif len(rest):  # stalled: targets that cannot all move at once may each move alone; halve
             half = len(rest) // 2
             stack.extend([rest[:half], rest[half:]])
-    for k in singles:
+    for k in alone:
         objective = np.asarray(objectives[k].todense()).ravel()
         value = _optimum(model, objective, minimise=minimise)
         bound[mine[k]] = value
@@ -560,9 +568,11 @@ def _bound(model: highspy.Highs, objectives: sparse.csr_matrix, mine: np.ndarray
             binding[int(mine[k])] = np.flatnonzero(np.abs(duals) > _EPS)
 
 
-def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarray, minimise: bool) -> np.ndarray:
+def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarray, minimise: bool,
+            vertex: bool = False):
     """Each objective's value at a feasible point that maximises the sum of min(objective - need, 0)
-    (of need - objective when minimising): every objective is taken as far as its need if it can be."""
+    (of need - objective when minimising): every objective is taken as far as its need if it can be.
+    With ``vertex``, the point is a simplex vertex, returned with the duals of the model's own rows."""
     n, m = model.getNumCol(), objectives.shape[0]
     rows, cols = model.getNumRow(), np.arange(n, n + m, dtype=np.int32)
     model.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
@@ -576,20 +586,23 @@ def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarra
         model.changeObjectiveSense(highspy.ObjSense.kMaximize)
         # An interior point: many times faster than the simplex on these programmes, and spread over the
         # targets rather than at a vertex. Any feasible point certifies what it reaches.
-        model.setOptionValue("solver", "ipm")
-        model.setOptionValue("run_crossover", "off")
-        model.run()
-        model.setOptionValue("solver", "choose")
-        if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # not proven: the simplex decides
+        if not vertex:
+            model.setOptionValue("solver", "ipm")
+            model.setOptionValue("run_crossover", "off")
+            model.run()
+            model.setOptionValue("solver", "choose")
+        if vertex or model.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # the simplex decides
             model.run()
         status = model.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the attacker's linear programme ended as {model.modelStatusToString(status)}")
-        point = np.asarray(model.getSolution().col_value)[:n]
+        solution = model.getSolution()
+        point = np.asarray(solution.col_value)[:n]
+        duals = np.asarray(solution.row_dual)[:rows]
     finally:
         model.deleteRows(m, np.arange(rows, rows + m, dtype=np.int32))
         model.deleteCols(m, cols)
-    return objectives @ point
+    return (objectives @ point, duals) if vertex else objectives @ point
 
 
 def _row_part(matrix: sparse.csr_matrix, part: np.ndarray) -> np.ndarray:

@@ -118,9 +118,9 @@ def test_a_published_rate_leaves_its_count_open_where_the_old_digits_pinned_it()
     units = published_steps(numerator, base, steps_per_whole(np.array(["rate"]), rounded))
     low, high, base_low, base_high = count_bounds(np.array(["rate"]), units, rounded, 5)
     assert (low[0], high[0], base_low[0], base_high[0]) == (25, 31, 33, 37)
-    # Over every count and base from 200 to 3,000, no rate strictly between 0 and 100% pins its numerator.
-    for b in range(200, 3001, 7):
-        n = np.arange(1, b)
+    # Over counts and bases from 25 to 3,000, no rate (0% and 100% too) pins its numerator.
+    for b in [*range(25, 200), *range(200, 3001, 7)]:
+        n = np.arange(0, b + 1)
         bases = np.full(len(n), b)
         kinds = np.full(len(n), "rate")
         rounded = round_count(bases, 5)
