@@ -152,10 +152,18 @@ class Directory:
             "country": country, "country_url": b.country_url(geo), "own": own, "trends": trends,
             "programmes": programmes, "all_hidden": all_hidden, "reasons": _by_reason(hidden),
             "n_hidden": len(hidden), "months_words": _months(b, b.months), "pooled": b.pooled,
-            "compare_query": compare, "report": report_path(code, b.lang.code),
+            "compare_query": compare, "report": report_path(code, b.lang.code) if b.reports else None,
+            "eu_latest": self.eu_latest(),
             "package": b.packages[0], "country_package": next((p for p in b.packages if p.geo == geo), None),
         }, charts=charts, description=_("{provider} in {country}: its programmes and how their graduates fared, "
                                         "beside the field and the country.").format(provider=name, country=country))
+
+    def eu_latest(self) -> dict | None:
+        """The latest EU27 reference figure (real, published; never mixed with the site's graduate figures)."""
+        from .codelists import EU_CODE
+
+        eu = self.b.benchmark[self.b.benchmark["geo"] == EU_CODE].sort_values("year")
+        return {"value": float(eu.iloc[-1]["value"]), "year": int(eu.iloc[-1]["year"])} if len(eu) else None
 
     # -- field pages ---------------------------------------------------------------------------
 

@@ -142,6 +142,14 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
                                                 cache_dir=cache_dir)
     if clock:
         clock.done("guide PDF")
+    from .reports import provider_reports
+
+    tally: dict[str, int] = {}
+    files.update(provider_reports(site.pages, envs, common, cache_dir=cache_dir, progress=progress, tally=tally))
+    if cache is not None and tally:
+        cache.note("reports", tally.get("cached", 0), tally.get("made", 0))
+    if clock:
+        clock.done("quality reports")
     return files
 
 

@@ -193,8 +193,10 @@ class SiteBuilder:
     def __init__(self, config: Config, content: Content, safe: SafeTable, programmes: pd.DataFrame,
                  providers: pd.DataFrame, benchmark: pd.DataFrame, packages: list[PackageInfo],
                  release: dt.datetime, report: DisclosureReport, offered_by: dict[str, tuple[str, ...]],
-                 open_data: OpenData | None = None, lang: Language = ENGLISH, shared: Shared | None = None):
+                 open_data: OpenData | None = None, lang: Language = ENGLISH, shared: Shared | None = None,
+                 reports: bool = False):
         self.offered_by = offered_by
+        self.reports = reports
         self.open_data = open_data
         self.config, self.content, self.safe = config, content, safe
         self.lang = lang
@@ -653,12 +655,12 @@ def _share_row(label: str, figure: Figure) -> dict:
 
 
 def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
-               offered_by, open_data=None) -> Site:
+               offered_by, open_data=None, reports: bool = False) -> Site:
     """The site model for these inputs, in every configured language."""
     languages = tuple(site_languages(config.site.languages))
     shared = Shared(FigureIndex(safe))
     pages = []
     for lang in languages:
         pages += SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
-                             offered_by, open_data, lang=lang, shared=shared).build()
+                             offered_by, open_data, lang=lang, shared=shared, reports=reports).build()
     return Site(config, release, pages, content.guide, shared.files, languages)
