@@ -34,6 +34,7 @@ class Group:
 
     label: str
     figures: dict[str, Figure]
+    unit: str = ""             # what the group is, for readers of the HTML: a programme code, a geo, 'all'
 
 
 def provider_url(code: str) -> str:
@@ -81,7 +82,7 @@ class Directory:
                  (_("{field} in {country}").format(field=b.field_label(field), country=country),
                   "country_field", {"geo": geo, "field": field}),
                  (_("All programmes in {country}").format(country=country), "country", {"geo": geo})]
-        return [Group(label, {i: b.fig(i, level, **dims) for i in (*HEADLINE, "COVERAGE")})
+        return [Group(label, {i: b.fig(i, level, **dims) for i in (*HEADLINE, "COVERAGE")}, level)
                 for label, level, dims in peers]
 
     def provider_figures(self, code: str, geo: str, cohort: str | None = None, months: int | None = None) -> dict:
@@ -199,9 +200,9 @@ class Directory:
         shown = [r for r in rows if r["code"] in codes]
         geos = sorted(set(members["geo"]), key=lambda g: b.lang.sort_key(b.country_name(g)))
         by_country = [Group(b.country_name(g), {i: b.fig(i, "country_field", geo=g, field=broad)
-                                                for i in (*HEADLINE, "COVERAGE")}) for g in geos]
+                                                for i in (*HEADLINE, "COVERAGE")}, g) for g in geos]
         eu = Group(_("All countries on this site"), {i: b.fig(i, "field", field=broad)
-                                                      for i in ("EMP", "RELEVANT", "FT_SHARE", "COVERAGE")})
+                                                      for i in ("EMP", "RELEVANT", "FT_SHARE", "COVERAGE")}, "all")
         narrow = [(c, b._(isced_fields()[c].label), field_url(c)) for c in self.field_codes()
                   if len(c) > 2 and c.startswith(broad)]
         return b.page(field_url(code), "field.html", label, "fields", {
@@ -224,7 +225,7 @@ class Directory:
         for code in b.offered_by.get(p.programme_code, ()):
             if code in b.providers.index:
                 r = b.providers.loc[code]
-                offered.append({"name": r["name"], "url": provider_url(code), "kind": self.kind_label(r["kind"]),
+                offered.append({"code": code, "name": r["name"], "url": provider_url(code), "kind": self.kind_label(r["kind"]),
                                 "emp": b.fig("EMP", "provider", geo=r["geo"], provider=code)})
         same = b.programmes[(b.programmes["isced_f"] == p.isced_f) & (b.programmes["eqf_level"] == p.eqf_level)
                             & (b.programmes["programme_code"] != p.programme_code)]
@@ -233,7 +234,7 @@ class Directory:
         similar = []
         for q in list(here.itertuples()) + sorted(elsewhere.itertuples(),
                                                   key=lambda q: (b.lang.sort_key(b.country_name(q.geo)), q.name)):
-            similar.append({"name": q.name, "url": b.programme_url(q.programme_code), "country": b.country_name(q.geo),
+            similar.append({"code": q.programme_code, "name": q.name, "url": b.programme_url(q.programme_code), "country": b.country_name(q.geo),
                             "same_country": q.geo == p.geo, "provider": b.lang.join(b.provider_names(q.programme_code)),
                             "emp": b.fig("EMP", "programme", geo=q.geo, field=q.isced_f[:2],
                                          programme=q.programme_code)})
