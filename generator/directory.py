@@ -105,10 +105,20 @@ class Directory:
                               for m in b.safe.months]) for c in cohorts]}
 
     def programme_row(self, p) -> dict:
-        b = self.b
+        from .site import beside
+
+        b, _ = self.b, self._
+        groups = self.groups(p)
+        country = b.country_name(p.geo)
+        # The programme page's own sentences: below, like or above, only as far as both intervals allow.
+        emp = groups[0].figures["EMP"]
+        verdicts = [beside(emp, groups[1].figures["EMP"], _("its field in {country}").format(country=country), b.lang),
+                    beside(emp, groups[2].figures["EMP"], _("all programmes in {country}").format(country=country),
+                           b.lang)]
         return {"code": p.programme_code, "name": p.name, "url": b.programme_url(p.programme_code),
-                "country": b.country_name(p.geo), "eqf": int(p.eqf_level), "narrow": p.isced_f,
-                "narrow_label": self._(isced_fields()[p.isced_f].label), "groups": self.groups(p)}
+                "country": country, "eqf": int(p.eqf_level), "narrow": p.isced_f,
+                "narrow_label": self._(isced_fields()[p.isced_f].label), "groups": groups,
+                "verdicts": [v for v in verdicts if v]}
 
     # -- provider pages ------------------------------------------------------------------------
 
