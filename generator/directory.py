@@ -150,9 +150,11 @@ class Directory:
         own = self.provider_figures(code, geo)
         trends = [self.trend(code, geo, i) for i in ("EMP", "RELEVANT", "COVERAGE")]
         cohorts = [(str(c), b.fig("EMP", "provider", geo=geo, provider=code, cohort=str(c))) for c in b.safe.cohorts]
-        charts = [cohort_chart([_share_row(c, fg) | {"cohort": c} for c, fg in cohorts], lang=b.lang)]
+        # A provider in the code list with no graduate in this release: no figures to chart or tabulate.
+        charts = [cohort_chart([_share_row(c, fg) | {"cohort": c} for c, fg in cohorts], lang=b.lang)] if programmes else []
+        trends = trends if programmes else []
         # Hidden figures of the page (the provider's own and its programmes' own), grouped by why.
-        hidden = [fg for fg in own.values() if not fg.published]
+        hidden = [fg for fg in own.values() if not fg.published] if programmes else []
         hidden += [fg for row in programmes for fg in row["groups"][0].figures.values() if not fg.published]
         all_hidden = bool(programmes) and all(not fg.published for row in programmes
                                               for fg in row["groups"][0].figures.values())
