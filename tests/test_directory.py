@@ -240,7 +240,7 @@ def test_each_report_is_tagged_titled_and_states_the_provider_pages_figures(repo
         # The page's own figures, each programme's table and the trend tables (not the chart's description).
         parts = [re.search(r'<section class="headline".*?</section>', page, re.S).group(0)]
         parts += re.findall(r'<article class="provider-programme".*?</article>', page, re.S)
-        parts += re.findall(r'<table class="trend".*?</table>', page, re.S)
+        parts += re.findall(r'<table class="trend.*?</table>', page, re.S)
         on_page = _figure_tokens(_text(" ".join(parts)))
         in_pdf = _figure_tokens(re.sub(r"\s+", " ", text))
         compared += bool(on_page)
@@ -303,4 +303,4 @@ def test_a_provider_without_graduates_in_the_release_says_so_instead_of_showing_
         page = path.read_text(encoding="utf-8")
         assert "No graduates of this provider are in this release, so it has no figures here." in page
         assert "not published" not in _text(re.search(r'<section class="headline".*?</section>', page, re.S).group(0))
-        assert 'class="chart' not in page and 'class="trend"' not in page
+        assert 'class="chart' not in page and 'class="trend' not in page
