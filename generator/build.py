@@ -206,13 +206,14 @@ def indexed(pages: dict[str, bytes], cache: BuildCache) -> dict[str, bytes]:
 
 def build(project: Path, output: Path | None = None, data: Path | None = None, *,
           on_stage: Callable[[str, float], None] | None = None, progress: Progress | None = None,
-          chart_workers: int | None = None, use_cache: bool = True) -> BuildSummary:
+          chart_workers: int | None = None, use_cache: bool = True, reports: bool = False) -> BuildSummary:
     """Build the whole site and its open data into ``output`` (default ``project/output``).
 
     ``on_stage(stage, seconds)`` hears of each stage as it ends and ``progress(task,
     done, total)`` of the items of long ones; ``chart_workers`` fixes the number of
     chart-rendering processes (default: chosen from the cores and the work);
-    ``use_cache=False`` computes everything again (and leaves the cache as it was).
+    ``use_cache=False`` computes everything again (and leaves the cache as it was); ``reports`` adds
+    each provider's quality report (PDF per provider and language: ``ontrack reports``).
     """
     from .questionnaire.downloads import guide_downloads
     from .render import render_site
@@ -232,7 +233,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     programmes, providers = inputs.package.programmes, inputs.package.providers
     with active(cache):  # chart designs and Markdown texts are kept too
         site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
-                          release, report, inputs.package.offered_by(), extras)
+                          release, report, inputs.package.offered_by(), extras, reports=reports)
         clock.done("site model and chart data")
         pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts" if use_cache else None,
                             clock=clock, cache=cache, progress=progress, chart_workers=chart_workers)

@@ -176,6 +176,41 @@ def build(project: Path, output: Path | None, data: Path | None, workers: int | 
 
 
 @main.command()
+@PROJECT
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to build into (default: PROJECT/output). It is replaced as a whole, atomically.")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Input data package folder (default: [data] package in content/site.toml).")
+@click.option("--no-cache", is_flag=True,
+              help="Lay out every report again instead of reusing the PDFs kept in PROJECT/.ontrack-cache.")
+def reports(project: Path, output: Path | None, data: Path | None, no_cache: bool) -> None:
+    """Build the site with a quality report (PDF) for every provider, in every language.
+
+    The same build as `ontrack build`, plus one report per provider and
+    language, linked from the provider's page. A report takes one to two
+    seconds to lay out, so `ontrack build` leaves them out; each is kept in
+    PROJECT/.ontrack-cache by the hash of its content, so a rebuild lays out
+    only the reports whose figures changed.
+
+    \b
+    Example:
+        ontrack reports
+        ontrack reports my-site --output /srv/www/tracking
+    """
+    from .build import build as run_build
+
+    started = time.perf_counter()
+    progress = _Progress(sys.stdout.isatty() and not os.environ.get("CI"))
+    try:
+        summary = run_build(_existing_project(project), output, data, on_stage=progress.stage,
+                            progress=progress.items, use_cache=not no_cache, reports=True)
+    except OntrackError as exc:
+        _fail(exc, "nothing was built")
+    for line in _summary(summary, time.perf_counter() - started):
+        click.echo(line)
+
+
+@main.command()
 @click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
               help="Project whose content/site.toml gives the disclosure thresholds.")

@@ -145,6 +145,14 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
             cache_dir=cache_dir, lang=lang, in_english={doc.slug for doc, translated in chapters if not translated})
     if clock:
         clock.done("guide PDFs")
+    from .reports import provider_reports
+
+    tally: dict[str, int] = {}
+    files.update(provider_reports(site.pages, envs, common, cache_dir=cache_dir, progress=progress, tally=tally))
+    if cache is not None and tally:
+        cache.note("reports", tally.get("cached", 0), tally.get("made", 0))
+    if clock:
+        clock.done("quality reports")
     return files
 
 

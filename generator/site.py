@@ -30,6 +30,7 @@ from .publish.release import OpenData
 from .publish.schemaorg import dataset_jsonld
 from .publish.tables import published_frame
 from . import charts as chart_designs
+from .crosscountry import cross_country
 
 
 def benchmark_source(url: str) -> str:
@@ -43,7 +44,8 @@ def benchmark_source(url: str) -> str:
 
 
 STATUS_ORDER = ("Design", "Pilot", "Implementation", "Completed")
-NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Compare"), "compare/index.html"),
+NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Fields"), "fields/index.html"),
+       (N_("Providers"), "providers/index.html"), (N_("Compare"), "compare/index.html"),
        (N_("Countries"), "countries/index.html"), (N_("Guide"), "guide/index.html"), (N_("Data"), "data/index.html"),
        (N_("Methodology"), "methodology/index.html"))
 #: Status names as the map, the legend and the tables show them.
@@ -191,8 +193,10 @@ class SiteBuilder:
     def __init__(self, config: Config, content: Content, safe: SafeTable, programmes: pd.DataFrame,
                  providers: pd.DataFrame, benchmark: pd.DataFrame, packages: list[PackageInfo],
                  release: dt.datetime, report: DisclosureReport, offered_by: dict[str, tuple[str, ...]],
-                 open_data: OpenData | None = None, lang: Language = ENGLISH, shared: Shared | None = None):
+                 open_data: OpenData | None = None, lang: Language = ENGLISH, shared: Shared | None = None,
+                 reports: bool = False):
         self.offered_by = offered_by
+        self.reports = reports
         self.open_data = open_data
         self.config, self.content, self.safe = config, content, safe
         self.lang = lang
@@ -208,6 +212,9 @@ class SiteBuilder:
         self.geos = sorted(set(self.programmes["geo"]))
         self.slugs = self._slugs()
         self.extra = self.shared.files
+        from .directory import Directory
+
+        self.directory = Directory(self)
 
     def _slugs(self) -> dict[str, str]:
         slugs, taken = {}, set()
@@ -414,6 +421,7 @@ class SiteBuilder:
             "plain_words": next((f"guide/{slugify(d.slug)}/index.html" for d in self.content.guide
                                  if d.slug == "indicators"), None),
             "csv": f"{self.slugs[code]}.csv", "pooled": self.pooled,
+            **self.directory.where_to_study(p),
         }, charts=charts, description=_("Where graduates of {programme} in {country} went after finishing.").format(
             programme=p.name, country=country))
 
@@ -618,6 +626,8 @@ class SiteBuilder:
         pages = [self.home(), self.programmes_index(self._rows), self.compare(self._rows), self.countries_index()]
         pages += [self.programme(p) for p in self.programmes.itertuples()]
         pages += [self.country(c) for c in self.content.countries]
+        pages += self.directory.pages(self._rows)
+        pages.append(cross_country(self))
         pages += self.guide_pages()
         pages.append(self.data_page())
         pages += [p for p in [self.dictionary_page()] if p is not None]
@@ -659,14 +669,14 @@ def _share_row(label: str, figure: Figure) -> dict:
 
 
 def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
-               offered_by, open_data=None) -> Site:
+               offered_by, open_data=None, reports: bool = False) -> Site:
     """The site model for these inputs, in every configured language."""
     languages = tuple(site_languages(config.site.languages))
     shared = Shared(FigureIndex(safe))
     pages, guides = [], {}
     for lang in languages:
         builder = SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
-                              offered_by, open_data, lang=lang, shared=shared)
+                              offered_by, open_data, lang=lang, shared=shared, reports=reports)
         pages += builder.build()
         guides[lang.code] = tuple(builder.document("guide", doc) for doc in content.guide)
     return Site(config, release, pages, guides, shared.files, languages)

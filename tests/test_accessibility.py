@@ -44,6 +44,12 @@ PAGE_TYPES = {
     "accessibility": "accessibility/index.html",
     "privacy": "privacy/index.html",
     "not-found": "404.html",
+    "providers": "providers/index.html",
+    "provider": None,
+    "fields": "fields/index.html",
+    "field": "fields/07/index.html",
+    "narrow-field": "fields/071/index.html",
+    "eu-target": "countries/eu-target/index.html",
 }
 
 
@@ -63,6 +69,7 @@ def pages(demo_build) -> dict[str, str]:
     found = dict(PAGE_TYPES)
     found["programme"] = first(demo_build, "programmes/*/index.html")
     found["chapter"] = first(demo_build, "guide/*/index.html")
+    found["provider"] = first(demo_build, "providers/*/index.html")
     found["compare-two"] = "compare/index.html?" + "&".join(f"p={c}" for c in programme_codes(demo_build, 2))
     for kind, path in found.items():
         assert (demo_build / path.split("?")[0]).is_file(), kind

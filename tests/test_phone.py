@@ -42,6 +42,13 @@ def _most_hidden(demo_build) -> str:
         .relative_to(demo_build).as_posix()
 
 
+def _largest_provider(demo_build) -> str:
+    """The provider page with the most programmes (the longest tables)."""
+    pages = sorted(demo_build.glob("providers/*/index.html"))
+    return max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('class="provider-programme"'), p.parent.name)) \
+        .relative_to(demo_build).as_posix()
+
+
 @pytest.fixture(scope="module")
 def phone_pages(demo_build):
     codes = _codes(demo_build)
@@ -59,11 +66,16 @@ def phone_pages(demo_build):
         "country": "countries/de/index.html",
         "countries": "countries/index.html",
         "programmes": "programmes/index.html",
+        "provider": _largest_provider(demo_build),
+        "field": "fields/07/index.html",
+        "eu target": "countries/eu-target/index.html",
+        "providers": "providers/index.html",
     }
 
 
 @pytest.mark.parametrize("width", PHONES)
-@pytest.mark.parametrize("kind", ["home", "programme", "hidden programme", "compare", "country", "countries"])
+@pytest.mark.parametrize("kind", ["home", "programme", "hidden programme", "compare", "country", "countries",
+                                  "provider", "field", "eu target", "providers"])
 def test_no_chart_or_table_is_wider_than_a_phone(browser, demo_site, phone_pages, kind, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
