@@ -1,0 +1,306 @@
+"""The preview's quick rebuild: after an edit, only the pages it touches are made and rendered again.
+
+``ontrack serve`` keeps what its last whole build made (``build.MadeSite``).
+When the files that changed are Markdown texts whose front matter is as it
+was (a country profile's text, a guide chapter, a page such as the
+methodology) or page templates and assets, the pages they touch are made from
+the same disclosed cells and rendered with the same code as a whole build
+uses, and only the files whose bytes changed are written into the served
+folder. Anything else (input data, site.toml, a profile's facts, a new or
+removed file, the guide PDF's own templates) gets a whole build, as
+``ontrack build`` makes it.
+
+The search index and the guide PDF, which take seconds to tens of seconds,
+follow in a background thread after the pages are up; a newer edit makes the
+work of an older one moot, and its results are dropped. Once that has
+finished, the served folder holds the bytes a whole build would write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+from .build import CACHE_FOLDER, MadeSite
+from .inputs.content import load_content
+
+#: The content kinds whose Markdown body alone makes pages: kind -> the field that names a document.
+TEXT_KINDS = {"countries": "geo", "guide": "slug", "pages": "slug"}
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a quick rebuild did: the files it wrote and the pages among them."""
+
+    files: tuple[str, ...]
+    pages: tuple[str, ...]
+    follow_up: bool             # whether the search index (and maybe the guide PDF) are still being made
+
+
+def _documents(content) -> dict[tuple, object]:
+    """Every content document by (kind, key, language); the originals have language ""."""
+    docs = {("countries", c.geo, ""): c for c in content.countries}
+    docs |= {("guide", d.slug, ""): d for d in content.guide}
+    docs |= {("pages", slug, ""): d for slug, d in content.pages.items()}
+    docs |= {key: d for key, d in content.translations.items()}
+    return docs
+
+
+def text_edits(old, new) -> set[tuple[str, str]] | None:
+    """The (kind, key) of the documents whose body alone changed; None when anything else changed too."""
+    before, after = _documents(old), _documents(new)
+    if set(before) != set(after):
+        return None
+    edited = set()
+    for key, doc in after.items():
+        if doc == before[key]:
+            continue
+        if dataclasses.replace(before[key], body=doc.body) != doc:  # the front matter changed: titles, facts
+            return None
+        edited.add(key[:2])
+    # The order of the guide's chapters and of the profiles is part of the pages: it must be the same too.
+    if [d.slug for d in old.guide] != [d.slug for d in new.guide]:
+        return None
+    return edited
+
+
+def template_closure(env: jinja2.Environment, name: str, seen: dict[str, set[str] | None]) -> set[str] | None:
+    """The templates ``name`` extends, includes or imports, itself included; None when one is named at run time."""
+    if name in seen:
+        return seen[name]
+    seen[name] = {name}  # a cycle stops here
+    source, _filename, _uptodate = env.loader.get_source(env, name)
+    names = {name}
+    for referenced in jinja2.meta.find_referenced_templates(env.parse(source)):
+        inner = template_closure(env, referenced, seen) if referenced is not None else None
+        if inner is None:
+            seen[name] = None
+            return None
+        names |= inner
+    seen[name] = names
+    return names
+
+
+class QuickRebuild:
+    """Redoes the pages an edit touches, from the last whole build's ``MadeSite``, in the served folder."""
+
+    def __init__(self, project: Path, output: Path) -> None:
+        self.project, self.output = project.resolve(), output
+        self.made: MadeSite | None = None
+        self._shared = None
+        self._generation = 0
+        self._lock = threading.Lock()          # one writer of the served folder at a time
+        self._follow_up: threading.Thread | None = None
+
+    # -- after a whole build --------------------------------------------------------------------------
+
+    def keep(self, made: MadeSite) -> None:
+        """The whole build's result: the starting point of the next quick rebuilds."""
+        self.wait()
+        with self._lock:
+            self._generation += 1
+            self.made, self._shared = made, None
+
+    def forget(self) -> None:
+        """After a failed whole build: no quick rebuild until a whole build succeeds again."""
+        self.wait()
+        self.made = None
+
+    def wait(self) -> None:
+        """Until the search index and guide PDF of the last quick rebuild are written (or dropped)."""
+        if self._follow_up is not None:
+            self._follow_up.join()
+            self._follow_up = None
+
+    # -- an edit --------------------------------------------------------------------------------------
+
+    def update(self, changed: list[str]) -> Update | None:
+        """Redo what ``changed`` (absolute paths) touches; None when only a whole build will do."""
+        if self.made is None or not changed:
+            return None
+        templates, texts = self.project / "templates", self.project / "content"
+        paths = [Path(p) for p in changed]
+        if any(not p.is_file() for p in paths):  # a file removed: what it made must go too
+            return None
+        if all(p.is_relative_to(templates) for p in paths):
+            return self._templates_changed([p.relative_to(templates).as_posix() for p in paths])
+        if all(p.is_relative_to(texts) and p.suffix == ".md" for p in paths):
+            return self._texts_changed()
+        return None
+
+    def _texts_changed(self) -> Update | None:
+        from .errors import InputError
+
+        made = self.made
+        try:
+            content = load_content(self.project)
+        except InputError:
+            return None  # the whole build reports the problems, with file and line
+        edited = text_edits(made.inputs.content, content)
+        if edited is None:
+            return None
+        if not edited:
+            return Update((), (), False)
+        inputs = dataclasses.replace(made.inputs, content=content)
+        remade = self._remake(inputs, edited)
+        if remade is None:
+            return None
+        site = dataclasses.replace(made.site, guide=content.guide,
+                                   pages=[remade.get(p.path, p) for p in made.site.pages])
+        made = dataclasses.replace(made, inputs=inputs, site=site)
+        return self._render(made, list(remade.values()), guide="guide" in {kind for kind, _ in edited})
+
+    def _templates_changed(self, names: list[str]) -> Update | None:
+        from .render import ASSETS, template_environment
+
+        made = self.made
+        if not all(name.startswith(f"{ASSETS}/") or name.endswith(".html") for name in names):
+            return None  # a template folder's other files (the guide PDF's stylesheet): the whole build
+        env = template_environment(self.project)
+        pages, seen, assets = [], {}, {}
+        for name in names:
+            if name.startswith(f"{ASSETS}/"):
+                if name not in made.files:  # a new asset, or one that shadows a default: the whole build
+                    return None
+                assets[name] = (self.project / "templates" / name).read_bytes()
+        html = [name for name in names if name.endswith(".html")]
+        if html:
+            from .guide import TEMPLATE as GUIDE_TEMPLATE
+
+            guide = template_closure(env, GUIDE_TEMPLATE, seen)
+            if guide is None or guide & set(html):
+                return None  # the guide PDF's templates: WeasyPrint, in a whole build
+            for page in made.site.pages:
+                used = template_closure(env, page.template, seen)
+                if used is None:
+                    return None
+                if used & set(html):
+                    pages.append(page)
+            if not pages:
+                return None  # a template no page uses (yet): the whole build decides
+        return self._render(made, pages, assets=assets)
+
+    def _remake(self, inputs, edited: set[tuple[str, str]]) -> dict | None:
+        """The edited documents' pages in every language, made as the whole build makes them, by path."""
+        from .figures import FigureIndex
+        from .site import Shared, SiteBuilder, slugify
+
+        made = self.made
+        if self._shared is None:
+            self._shared = Shared(FigureIndex(made.safe))
+        package = inputs.package
+        remade = {}
+        for lang in made.site.languages:
+            builder = SiteBuilder(inputs.config, inputs.content, made.safe, package.programmes, package.providers,
+                                  inputs.benchmark, made.packages, made.release, made.report, package.offered_by(),
+                                  made.extras, lang=lang, shared=self._shared)
+            pages = []
+            for kind, key in sorted(edited):
+                if kind == "countries":
+                    builder._rows = builder.programme_rows()  # as SiteBuilder.build sets it for the country pages
+                    pages += [builder.country(c) for c in inputs.content.countries if c.geo == key]
+                elif kind == "guide":
+                    keys = {f"guide/{slugify(d.slug)}/index.html" for d in inputs.content.guide if d.slug == key}
+                    pages += [p for p in builder.guide_pages() if p.key in keys]
+                else:
+                    section = next((p.section for p in made.site.pages if p.key == f"{key}/index.html"), None)
+                    page = builder.content_page(key, section) if section is not None else None
+                    if page is None:
+                        return None
+                    pages.append(page)
+            for page in pages:
+                remade[page.path] = page
+        if any(path not in {p.path for p in made.site.pages} for path in remade):
+            return None
+        return remade
+
+    def _render(self, made: MadeSite, pages: list, *, guide: bool = False, assets: dict | None = None) -> Update:
+        """Render ``pages`` with their charts, write the files whose bytes changed, start the follow-up work."""
+        from . import charts as chart_render
+        from .render import chart_csv, chart_paths, render_page, template_environment
+        from .site import NAV
+
+        site = made.site
+        envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
+        charts = [chart for page in pages for chart in page.charts]
+        svgs = dict(zip(map(id, charts), chart_render.render_svgs(charts, cache_dir=self._cache / "charts")))
+        common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
+                  "languages": site.languages}
+        new = dict(assets or {})
+        for page in pages:
+            new[page.path] = render_page(envs[page.lang.code], page, common, svgs).encode("utf-8")
+            for chart in page.charts:
+                csv_path, svg_path = chart_paths(page, chart)
+                new[csv_path] = chart_csv(chart)
+                new[svg_path] = svgs[id(chart)].encode("utf-8")
+        changed = {path: data for path, data in new.items() if made.files.get(path) != data}
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            files = {**made.files, **changed}
+            self._write(changed, made)
+            self.made = dataclasses.replace(made, files=files)
+        follow = bool(changed) and any(path.endswith(".html") for path in changed)
+        if follow:
+            self._follow_up = threading.Thread(target=self._after, args=(generation, guide), daemon=True,
+                                               name="ontrack-serve-index")
+            self._follow_up.start()
+        return Update(tuple(sorted(changed)), tuple(sorted(p for p in changed if p.endswith(".html"))), follow)
+
+    @property
+    def _cache(self) -> Path:
+        return self.project / CACHE_FOLDER
+
+    def _after(self, generation: int, guide: bool) -> None:
+        """The search index of the new pages, and the guide PDF after a chapter's edit, as the whole build makes
+        them; written only if no newer edit came meanwhile."""
+        from .build import BuildCache, indexed
+        from .guide import guide_pdf
+        from .render import template_environment
+        from .search import BUNDLE
+
+        made = self.made
+        files = made.files
+        new = {}
+        if guide:
+            site = made.site
+            env = template_environment(self.project, site.languages[0])
+            new["guide/ontrack-guide.pdf"] = guide_pdf(site.guide, env, site.config.site, site.release.date(),
+                                                       cache_dir=self._cache / "charts")
+        pages = {path: data for path, data in files.items() if path.endswith(".html") and path not in new}
+        index = indexed(pages, BuildCache(self._cache))
+        new.update(index)
+        with self._lock:
+            if generation != self._generation:
+                return  # a newer edit: its own follow-up makes these files
+            stale = [path for path in files if path.startswith(f"{BUNDLE}/") and path not in index]
+            changed = {path: data for path, data in new.items() if files.get(path) != data}
+            self._write(changed, made, remove=stale)
+            kept = {path: data for path, data in files.items() if path not in stale}
+            self.made = dataclasses.replace(made, files={**kept, **changed})
+
+    def _write(self, changed: dict[str, bytes], made: MadeSite, remove: list[str] = ()) -> None:
+        """Each changed file replaced whole (a reader sees the old or the new file), dated as the build dates it."""
+        mtime = _build_mtime(made)
+        for path, data in changed.items():
+            target = self.output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.new")
+            temporary.write_bytes(data)
+            os.utime(temporary, (mtime, mtime))
+            os.replace(temporary, target)
+        for path in remove:
+            (self.output / path).unlink(missing_ok=True)
+
+
+def _build_mtime(made: MadeSite) -> float:
+    """The files' modification time, as ``build.build`` sets it: the release date."""
+    import datetime as dt
+
+    return made.release.replace(tzinfo=dt.UTC).timestamp()
