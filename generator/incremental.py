@@ -28,7 +28,8 @@ import jinja2
 import jinja2.meta
 
 from .build import CACHE_FOLDER, MadeSite
-from .inputs.content import load_content
+from .cache import BuildCache, active
+from .errors import InputError
 
 #: The content kinds whose Markdown body alone makes pages: kind -> the field that names a document.
 TEXT_KINDS = {"countries": "geo", "guide": "slug", "pages": "slug"}
@@ -50,6 +51,38 @@ def _documents(content) -> dict[tuple, object]:
     docs |= {("pages", slug, ""): d for slug, d in content.pages.items()}
     docs |= {key: d for key, d in content.translations.items()}
     return docs
+
+
+def reread(content, project: Path, paths: list[Path]):
+    """``content`` with the files at ``paths`` read again, each as ``load_content`` reads it; None when one of them
+    is not a document of ``content`` (a new file) or no longer reads cleanly (the whole build names the problem)."""
+    from .inputs.content import _read, parse_country, parse_document
+
+    by_file = {doc.path: key for key, doc in _documents(content).items()}
+    countries = {c.geo: c for c in content.countries}
+    guide = {d.slug: d for d in content.guide}
+    pages, translations = dict(content.pages), dict(content.translations)
+    for path in paths:
+        file = str(path.relative_to(project))
+        if file not in by_file:
+            return None
+        kind, key, language = by_file[file]
+        try:
+            text = _read(path, file)
+            if language:
+                doc = parse_document(text, file, needs_order=False, needs_title=False)
+                translations[kind, key, language] = dataclasses.replace(doc, slug=key)
+            elif kind == "countries":
+                countries[key] = parse_country(text, file)
+            elif kind == "guide":
+                guide[key] = parse_document(text, file, needs_order=True)
+            else:
+                pages[key] = parse_document(text, file, needs_order=False)
+        except InputError:
+            return None
+    return dataclasses.replace(content, countries=tuple(countries[c.geo] for c in content.countries),
+                               guide=tuple(guide[d.slug] for d in content.guide), pages=pages,
+                               translations=translations)
 
 
 def text_edits(old, new) -> set[tuple[str, str]] | None:
@@ -94,18 +127,33 @@ class QuickRebuild:
         self.project, self.output = project.resolve(), output
         self.made: MadeSite | None = None
         self._shared = None
+        self._envs: dict | None = None         # Jinja environments by language, kept while no template changes
+        self._build_cache = BuildCache(self.project / CACHE_FOLDER)
+        self._record_ids: set[bytes] = set()   # the input's record identifiers: no page may show one
         self._generation = 0
         self._lock = threading.Lock()          # one writer of the served folder at a time
         self._follow_up: threading.Thread | None = None
+        self.follow_up_error: Exception | None = None
 
     # -- after a whole build --------------------------------------------------------------------------
 
     def keep(self, made: MadeSite) -> None:
         """The whole build's result: the starting point of the next quick rebuilds."""
+        from .figures import FigureIndex
+        from .render import template_environment
+        from .site import Shared
+
         self.wait()
+        # Made now, while the whole build's summary is printed, so that the first edit does not wait for them.
+        shared = Shared(FigureIndex(made.safe))
+        envs = {lang.code: template_environment(self.project, lang) for lang in made.site.languages}
+        for template in {page.template for page in made.site.pages}:
+            for env in envs.values():
+                env.get_template(template)  # compiled once, reused until a template changes
+        record_ids = {r.encode() for r in made.inputs.package.record_ids()}
         with self._lock:
             self._generation += 1
-            self.made, self._shared = made, None
+            self.made, self._shared, self._envs, self._record_ids = made, shared, envs, record_ids
 
     def forget(self) -> None:
         """After a failed whole build: no quick rebuild until a whole build succeeds again."""
@@ -131,35 +179,32 @@ class QuickRebuild:
         if all(p.is_relative_to(templates) for p in paths):
             return self._templates_changed([p.relative_to(templates).as_posix() for p in paths])
         if all(p.is_relative_to(texts) and p.suffix == ".md" for p in paths):
-            return self._texts_changed()
+            return self._texts_changed(paths)
         return None
 
-    def _texts_changed(self) -> Update | None:
-        from .errors import InputError
-
+    def _texts_changed(self, paths: list[Path]) -> Update | None:
         made = self.made
-        try:
-            content = load_content(self.project)
-        except InputError:
-            return None  # the whole build reports the problems, with file and line
-        edited = text_edits(made.inputs.content, content)
+        content = reread(made.inputs.content, self.project, paths)
+        edited = text_edits(made.inputs.content, content) if content is not None else None
         if edited is None:
             return None
         if not edited:
             return Update((), (), False)
         inputs = dataclasses.replace(made.inputs, content=content)
-        remade = self._remake(inputs, edited)
-        if remade is None:
-            return None
-        site = dataclasses.replace(made.site, guide=content.guide,
-                                   pages=[remade.get(p.path, p) for p in made.site.pages])
-        made = dataclasses.replace(made, inputs=inputs, site=site)
-        return self._render(made, list(remade.values()), guide="guide" in {kind for kind, _ in edited})
+        with active(self._build_cache):  # Markdown and chart designs, as the whole build keeps them
+            remade = self._remake(inputs, edited)
+            if remade is None:
+                return None
+            site = dataclasses.replace(made.site, guide=content.guide,
+                                       pages=[remade.get(p.path, p) for p in made.site.pages])
+            made = dataclasses.replace(made, inputs=inputs, site=site)
+            return self._render(made, list(remade.values()), guide="guide" in {kind for kind, _ in edited})
 
     def _templates_changed(self, names: list[str]) -> Update | None:
         from .render import ASSETS, template_environment
 
         made = self.made
+        self._envs = None  # made again in _render: a changed or new template must be read afresh
         if not all(name.startswith(f"{ASSETS}/") or name.endswith(".html") for name in names):
             return None  # a template folder's other files (the guide PDF's stylesheet): the whole build
         env = template_environment(self.project)
@@ -188,17 +233,15 @@ class QuickRebuild:
 
     def _remake(self, inputs, edited: set[tuple[str, str]]) -> dict | None:
         """The edited documents' pages in every language, made as the whole build makes them, by path."""
-        from .figures import FigureIndex
-        from .site import Shared, SiteBuilder, slugify
+        from .site import SiteBuilder, slugify
 
         made = self.made
-        if self._shared is None:
-            self._shared = Shared(FigureIndex(made.safe))
         package = inputs.package
+        offered_by = package.offered_by()
         remade = {}
         for lang in made.site.languages:
             builder = SiteBuilder(inputs.config, inputs.content, made.safe, package.programmes, package.providers,
-                                  inputs.benchmark, made.packages, made.release, made.report, package.offered_by(),
+                                  inputs.benchmark, made.packages, made.release, made.report, offered_by,
                                   made.extras, lang=lang, shared=self._shared)
             pages = []
             for kind, key in sorted(edited):
@@ -227,7 +270,9 @@ class QuickRebuild:
         from .site import NAV
 
         site = made.site
-        envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
+        if self._envs is None:
+            self._envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
+        envs = self._envs
         charts = [chart for page in pages for chart in page.charts]
         svgs = dict(zip(map(id, charts), chart_render.render_svgs(charts, cache_dir=self._cache / "charts")))
         common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
@@ -263,6 +308,7 @@ class QuickRebuild:
         from .build import BuildCache, indexed
         from .guide import guide_pdf
         from .render import template_environment
+        from .errors import BuildError
         from .search import BUNDLE
 
         made = self.made
@@ -281,20 +327,41 @@ class QuickRebuild:
                 return  # a newer edit: its own follow-up makes these files
             stale = [path for path in files if path.startswith(f"{BUNDLE}/") and path not in index]
             changed = {path: data for path, data in new.items() if files.get(path) != data}
-            self._write(changed, made, remove=stale)
+            try:
+                self._write(changed, made, remove=stale)
+            except BuildError as exc:  # kept out of the preview; the next whole build stops on it too
+                self.follow_up_error = exc
+                return
             kept = {path: data for path, data in files.items() if path not in stale}
             self.made = dataclasses.replace(made, files={**kept, **changed})
 
     def _write(self, changed: dict[str, bytes], made: MadeSite, remove: list[str] = ()) -> None:
-        """Each changed file replaced whole (a reader sees the old or the new file), dated as the build dates it."""
+        """Each changed file audited, then replaced whole (a reader sees the old or the new file), dated as the
+        build dates it. A breach of the privacy rules writes nothing and is raised, as in a whole build."""
+        from .audit import audit_file
+        from .errors import BuildError
+
         mtime = _build_mtime(made)
-        for path, data in changed.items():
-            target = self.output / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.new")
-            temporary.write_bytes(data)
-            os.utime(temporary, (mtime, mtime))
-            os.replace(temporary, target)
+        staged, breaches = [], []
+        try:
+            for path, data in changed.items():
+                target = self.output / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".new-{target.name}")  # the same suffix: the audit reads by it
+                temporary.write_bytes(data)
+                staged.append((temporary, target))
+                breaches += audit_file(temporary, path, data, made.inputs.config.disclosure, self._record_ids,
+                                       total_table=False)
+            if breaches:
+                raise BuildError("the privacy audit failed; the preview was not updated:\n  "
+                                 + "\n  ".join(str(b) for b in breaches[:20]))
+            for temporary, target in staged:
+                os.utime(temporary, (mtime, mtime))
+                os.replace(temporary, target)
+            staged = []
+        finally:
+            for temporary, _target in staged:
+                temporary.unlink(missing_ok=True)
         for path in remove:
             (self.output / path).unlink(missing_ok=True)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import CACHE_FOLDER, build
+from generator.errors import BuildError
 from generator.incremental import QuickRebuild, text_edits
 from generator.inputs.content import load_content
 
@@ -124,3 +125,16 @@ def test_front_matter_or_data_edits_need_the_whole_build(served):
     assert quick.update([str(project / "content" / "site.toml")]) is None
     assert quick.update([str(project / "datasets" / "reference" / "missing.csv")]) is None
     assert text_edits(old, old) == set()
+
+
+def test_a_record_identifier_in_an_edited_text_is_refused_and_nothing_is_written(served):
+    project, output, quick = served
+    page = output / "countries" / "at" / "index.html"
+    before = page.read_bytes()
+    profile = project / "content" / "countries" / "AT.md"
+    line = first_paragraph(profile)
+    edit(profile, line, line + " See graduate 00ae1a0145a5ee6d.")  # a record_id of the golden input
+    with pytest.raises(BuildError, match="privacy audit failed"):
+        quick.update([str(profile)])
+    assert page.read_bytes() == before
+    assert not list(output.rglob(".new-*"))
