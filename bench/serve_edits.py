@@ -107,8 +107,12 @@ def serve_edits(project: Path, repeat: int) -> dict[str, list[dict]]:
                 print(f"{kind}: {seconds:.2f} s on the page (load {load:.1f}); server: {said}", flush=True)
                 time.sleep(1.0)  # let the follow-up (search index) start, as a publisher's next edit would
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        server.terminate()  # as Ctrl+C: the server removes its temporary folder of thousands of files
+        try:
+            server.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return results
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,10 @@ import jinja2.meta
 from .build import CACHE_FOLDER, MadeSite
 from .cache import BuildCache, active
 from .errors import InputError
+
+#: Seconds of quiet after an edit before the search index (and guide PDF) are made again: a publisher who
+#: edits on would otherwise have Pagefind compete with the rendering of the next edit.
+FOLLOW_UP_DELAY = 2.0
 
 #: The content kinds whose Markdown body alone makes pages: kind -> the field that names a document.
 TEXT_KINDS = {"countries": "geo", "guide": "slug", "pages": "slug"}
@@ -134,6 +139,7 @@ class QuickRebuild:
         self._lock = threading.Lock()          # one writer of the served folder at a time
         self._follow_up: threading.Thread | None = None
         self.follow_up_error: Exception | None = None
+        self._pdf_stale = False                 # a chapter changed since the guide PDF was made
 
     # -- after a whole build --------------------------------------------------------------------------
 
@@ -204,7 +210,7 @@ class QuickRebuild:
         from .render import ASSETS, template_environment
 
         made = self.made
-        self._envs = None  # made again in _render: a changed or new template must be read afresh
+        self._forget_templates(names)
         if not all(name.startswith(f"{ASSETS}/") or name.endswith(".html") for name in names):
             return None  # a template folder's other files (the guide PDF's stylesheet): the whole build
         env = template_environment(self.project)
@@ -230,6 +236,19 @@ class QuickRebuild:
             if not pages:
                 return None  # a template no page uses (yet): the whole build decides
         return self._render(made, pages, assets=assets)
+
+    def _forget_templates(self, names: list[str]) -> None:
+        """Drop the compiled forms of the changed templates (Jinja would reload an edited file by itself, but
+        not see a new one in the project's folder shadowing a default); a new templates/ folder: new envs."""
+        envs = self._envs or {}
+        folder = str(self.project / "templates")
+        if any((folder in env.globals["template_folders"]) != Path(folder).is_dir() for env in envs.values()):
+            self._envs = None
+            return
+        for env in envs.values():
+            if env.cache is not None:
+                for key in [key for key in env.cache.keys() if key[1] in names]:
+                    del env.cache[key]
 
     def _remake(self, inputs, edited: set[tuple[str, str]]) -> dict | None:
         """The edited documents' pages in every language, made as the whole build makes them, by path."""
@@ -293,7 +312,8 @@ class QuickRebuild:
             self.made = dataclasses.replace(made, files=files)
         follow = bool(changed) and any(path.endswith(".html") for path in changed)
         if follow:
-            self._follow_up = threading.Thread(target=self._after, args=(generation, guide), daemon=True,
+            self._pdf_stale = self._pdf_stale or guide
+            self._follow_up = threading.Thread(target=self._after, args=(generation,), daemon=True,
                                                name="ontrack-serve-index")
             self._follow_up.start()
         return Update(tuple(sorted(changed)), tuple(sorted(p for p in changed if p.endswith(".html"))), follow)
@@ -302,18 +322,22 @@ class QuickRebuild:
     def _cache(self) -> Path:
         return self.project / CACHE_FOLDER
 
-    def _after(self, generation: int, guide: bool) -> None:
+    def _after(self, generation: int) -> None:
         """The search index of the new pages, and the guide PDF after a chapter's edit, as the whole build makes
-        them; written only if no newer edit came meanwhile."""
+        them, once edits have paused; written only if no newer edit came meanwhile."""
         from .build import BuildCache, indexed
         from .guide import guide_pdf
         from .render import template_environment
         from .errors import BuildError
         from .search import BUNDLE
 
+        time.sleep(FOLLOW_UP_DELAY)
+        if generation != self._generation:
+            return  # a newer edit came: its own follow-up does this
         made = self.made
         files = made.files
         new = {}
+        guide = self._pdf_stale
         if guide:
             site = made.site
             env = template_environment(self.project, site.languages[0])
@@ -332,6 +356,8 @@ class QuickRebuild:
             except BuildError as exc:  # kept out of the preview; the next whole build stops on it too
                 self.follow_up_error = exc
                 return
+            if guide:
+                self._pdf_stale = False
             kept = {path: data for path, data in files.items() if path not in stale}
             self.made = dataclasses.replace(made, files={**kept, **changed})
 
