@@ -43,6 +43,9 @@ _EPS = 1e-6
 _SINGLES = 100
 #: How near its need an interior point must take a target to certify it (a thousandth of a graduate).
 _POINT_EPS = 1e-3
+#: Up to this many counts, what no neighbourhood proves is decided over the whole system (an exact least and
+#: most); beyond it, a cell no neighbourhood proves protected counts as narrowed.
+EXACT_SIZE = 60_000
 
 
 @dataclass(frozen=True)
@@ -312,8 +315,14 @@ def _propagate(matrix: sparse.csr_matrix, rhs: np.ndarray, size: int) -> tuple[n
 
 
 def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown: Shown,
-           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None) -> Findings:
-    """Feasibility intervals of every primary-suppressed additive cell, given all that is published."""
+           primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None,
+           exact: bool | None = None) -> Findings:
+    """Feasibility intervals of every primary-suppressed additive cell, given all that is published.
+
+    ``exact``: True solves over the whole system only (the attacker's exact least and most); False around
+    each cell only (``_attack_local``: a cell it proves protected is, one it does not may still be); None
+    around each cell first, then over the whole system for what is left if it has at most ``EXACT_SIZE``
+    counts."""
     if atoms is None:
         atoms = true_atoms(system, cells, group_of_cell)
     kinds = cells["kind"].to_numpy()
@@ -347,16 +356,74 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
     ceiling = _ceilings(system, cells, group_of_cell, shown.published, bounds[1], targets)
     need_high = np.minimum(truth + np.where(mean, margin, protection.upper), ceiling)
 
-    low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings)
+    # First around each cell, everything further away held at its true value: an interval found there is
+    # inside the attacker's, so reaching the protection there proves it. What is left is decided over the
+    # whole system where that is affordable; beyond, it counts as narrowed (hidden around, never published).
+    if exact:
+        low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings)
+    else:
+        low, high, binding = _attack_local(system, rows, lower, upper, numerators, need_low, need_high,
+                                           group_of_cell[targets], atoms.ravel(), findings)
+    left = ~_reached(low, high, need_low, need_high, ceiling)
+    if exact is None and left.any() and system.size <= EXACT_SIZE:
+        exact_low, exact_high, exact_binding = _attack_whole(system, rows, lower, upper, numerators[left],
+                                                             need_low[left], need_high[left], findings)
+        at = np.flatnonzero(left)
+        low[at], high[at] = exact_low, exact_high
+        binding = {t: r for t, r in binding.items() if not left[t]}
+        binding.update({int(at[t]): r for t, r in exact_binding.items()})
     findings.binding = {int(targets[t]): np.unique(cell_of_row[list(r)][cell_of_row[list(r)] >= 0])
                         for t, r in binding.items()}
-    # Protected: the interval reaches the protection levels on both sides, and holds two whole numbers at
-    # least (with levels of 0, only a figure that the published totals above it give away is exempt).
-    ok = ((low <= need_low + _POINT_EPS) & (high >= need_high - _POINT_EPS)
-          & ((high - low >= 1 - _EPS) | (high >= ceiling - _EPS)))
+    ok = _reached(low, high, need_low, need_high, ceiling)
     findings.intervals = [Interval(int(c), float(v), float(lo), float(hi), bool(k))
                           for c, v, lo, hi, k in zip(targets, truth, low, high, ok)]
     return findings
+
+
+def _reached(low, high, need_low, need_high, ceiling) -> np.ndarray:
+    """Protected: the interval reaches the protection levels on both sides, and holds two whole numbers at
+    least (with levels of 0, only a figure that the published totals above it give away is exempt)."""
+    return ((low <= need_low + _POINT_EPS) & (high >= need_high - _POINT_EPS)
+            & ((high - low >= 1 - _EPS) | (high >= ceiling - _EPS)))
+
+
+def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,
+                  numerators: sparse.csr_matrix, need_low: np.ndarray, need_high: np.ndarray,
+                  target_groups: np.ndarray, truth: np.ndarray, findings: Findings):
+    """Each target's interval with only the counts of its neighbourhood free and every other count at its
+    true value: the groups of its own country at its point in time (every level, provider and cohort),
+    with the fields and all countries above them; for a field or all-countries cell, every group at its
+    point in time. The true counts meet every fact, so this is a part of what the attacker can reach:
+    its least is at least the attacker's least, its most at most the attacker's most."""
+    groups = system.groups
+    geo = groups["geo"].astype(str).to_numpy()
+    months = groups["months_after"].to_numpy()
+    k = len(system.basis.atoms)
+    n = len(target_groups)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    binding: dict[int, set[int]] = {}
+    keys = pd.DataFrame({"months": months[target_groups], "geo": geo[target_groups]})
+    for (m, country), at in keys.groupby(["months", "geo"], sort=True).indices.items():
+        near = (months == m) & ((geo == country) | (geo == "") if country else True)
+        free = (np.flatnonzero(near)[:, None] * k + np.arange(k)).ravel()
+        fixed = np.ones(system.size, dtype=bool)
+        fixed[free] = False
+        held = np.where(fixed, truth, 0.0)
+        mine_rows = np.flatnonzero(np.diff(rows[:, free].tocsr().indptr) > 0)
+        local = rows[mine_rows][:, free].tocsr()
+        shift = rows[mine_rows] @ held
+        model = _model(local, lower[mine_rows] - shift, upper[mine_rows] - shift)
+        findings.programmes_solved += 1
+        objectives = numerators[at][:, free].tocsr()
+        offset = numerators[at] @ held
+        for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
+            found: dict[int, np.ndarray] = {}
+            local_bound = np.full(len(at), np.nan)
+            _bound(model, objectives, np.arange(len(at)), local_bound, need[at] - offset, minimise, found)
+            bound[at] = local_bound + offset
+            for target, local_rows in found.items():
+                binding.setdefault(int(at[target]), set()).update(mine_rows[local_rows].tolist())
+    return low, high, binding
 
 
 def _attack_whole(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,

@@ -1,34 +1,39 @@
-"""The implementation guide as one PDF: every chapter, a contents list, and optional figures.
+"""The implementation guide as one PDF per site language: every chapter, a contents list, and optional figures.
 
 The guide is rendered to one HTML document with ``pdf/guide.html`` (so a
 project can restyle it by overriding that template or ``pdf/guide.css``), then
 laid out by WeasyPrint. WeasyPrint is given a URL fetcher that refuses the
 network, and the document's dates come from the release date, so the same
 input gives the same bytes.
+
+Each language's PDF takes that language's chapters (a chapter not yet translated
+keeps its English text, marked ``lang="en"``) and its words for the cover, the
+contents, the running footer and the PDF's title, from the gettext catalogue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup
 
 from .cache import read_checked, write_checked
 from .config import SiteOptions
+from .i18n import ENGLISH, SOURCE_LANGUAGE, Language, N_
 from .inputs.content import Document
 from .prose import headings, markdown_to_html
 
-GUIDE_TITLE = "Implementation guide for VET providers"
-#: The guide's text is written in English whatever the site's languages are.
-GUIDE_LANGUAGE = "en"
+#: The guide's title, translated through the catalogue for each language's PDF.
+GUIDE_TITLE = N_("Implementation guide for VET providers")
+#: Where each language's PDF is written, under that language's folder ('nl/guide/…').
+GUIDE_PDF = "guide/ontrack-guide.pdf"
 TEMPLATE = "pdf/guide.html"
 LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")}
 
@@ -48,6 +53,8 @@ class GuideChapter:
     summary: str
     html: Markup
     sections: tuple[tuple[str, str], ...]
+    #: The language of the chapter's text when it differs from the PDF's (a chapter not yet translated).
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,15 +86,37 @@ def _scoped_ids(html: str, slug: str) -> str:
     return _TAG.sub(lambda tag: _ID.sub(scope, tag.group(0)), html)
 
 
-def guide_chapter(document: Document, number: int) -> GuideChapter:
+def guide_chapter(document: Document, number: int, lang: str | None = None) -> GuideChapter:
     """A chapter's Markdown as sanitised HTML with ids unique in the whole guide."""
     html = _scoped_ids(markdown_to_html(document.body), document.slug)
     return GuideChapter(
         anchor=f"chapter-{document.slug}", number=number, title=document.title, summary=document.summary,
         # markdown_to_html has already cleaned the HTML with nh3: safe to insert as markup.
         # headings() strips the tags but keeps the entities: the text is already escaped HTML.
-        html=Markup(html), sections=tuple((anchor, Markup(text)) for anchor, text in headings(html)),
+        html=Markup(html), sections=tuple((anchor, Markup(text)) for anchor, text in headings(html)), lang=lang,
     )
+
+
+def _gettext(lang: Language):
+    """``_`` for the PDF template in ``lang``, with ``%(name)s`` values as Jinja's newstyle gettext has them.
+
+    Given to the template explicitly, so the PDF speaks its own language whichever environment renders it.
+    """
+    def gettext(message: str, **values) -> str:
+        text = lang.gettext(message)
+        return text % values if values else text
+    return gettext
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_footer_css(lang: Language) -> Markup:
+    """The running footer ("page 3 of 40") as a CSS ``content`` value in ``lang``'s words."""
+    words = re.split(r"%\((page|pages)\)s", lang.gettext(N_("page %(page)s of %(pages)s")))
+    parts = [f"counter({word})" if i % 2 else _css_string(word) for i, word in enumerate(words) if word or i % 2]
+    return Markup(" ".join(parts))
 
 
 def guide_figure(name: str, svg: str, number: int) -> GuideFigure:
@@ -99,24 +128,36 @@ def guide_figure(name: str, svg: str, number: int) -> GuideFigure:
 
 
 def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
-               figures: Mapping[str, str] | None = None) -> str:
-    """The whole guide as one HTML document, as WeasyPrint will lay it out."""
+               figures: Mapping[str, str] | None = None, lang: Language = ENGLISH,
+               in_english: Collection[str] = ()) -> str:
+    """The whole guide in ``lang`` as one HTML document, as WeasyPrint will lay it out.
+
+    ``chapters`` are the chapters as that language's site shows them; ``in_english`` names (by slug) those
+    still in English, so their text is marked as such for screen readers and hyphenation.
+    """
     licence_name, licence_url = LICENCES.get(site.licence, (site.licence, ""))
     return env.get_template(TEMPLATE).render(
+        _=_gettext(lang),
         site=site,
-        guide_title=GUIDE_TITLE,
-        language=GUIDE_LANGUAGE,
+        guide_title=lang.gettext(GUIDE_TITLE),
+        language=lang.code,
+        # The site's description is written in the project's own words (English): shown in the English PDF only.
+        description=site.description if lang.code == SOURCE_LANGUAGE else "",
         release=release,
-        release_display=format_date(release, format="long", locale="en_GB"),
+        release_display=lang.date(release),
         licence={"name": licence_name, "url": licence_url},
-        chapters=[guide_chapter(doc, number) for number, doc in enumerate(chapters, start=1)],
+        page_footer=page_footer_css(lang),
+        chapters=[guide_chapter(doc, number, SOURCE_LANGUAGE if doc.slug in in_english and lang.code != SOURCE_LANGUAGE
+                                else None)
+                  for number, doc in enumerate(chapters, start=1)],
         figures=[guide_figure(name, svg, n) for n, (name, svg) in enumerate((figures or {}).items(), start=1)],
     )
 
 
 def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
-              figures: Mapping[str, str] | None = None, cache_dir: Path | None = None) -> bytes:
-    """The implementation guide as PDF bytes; the same input gives the same bytes.
+              figures: Mapping[str, str] | None = None, cache_dir: Path | None = None, lang: Language = ENGLISH,
+              in_english: Collection[str] = ()) -> bytes:
+    """The implementation guide in ``lang`` as PDF bytes; the same input gives the same bytes.
 
     With ``cache_dir``, a PDF made from the same HTML and stylesheets before is reused:
     WeasyPrint takes about ten seconds, and the guide rarely changes between builds.
@@ -125,7 +166,7 @@ def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteO
     import importlib.metadata
 
     roots = template_roots(env.loader)
-    html = guide_html(chapters, env, site, release, figures)
+    html = guide_html(chapters, env, site, release, figures, lang, in_english)
     digest = hashlib.sha256(html.encode("utf-8"))
     digest.update(importlib.metadata.version("weasyprint").encode())  # a new WeasyPrint lays out anew
     digest.update(PDF_VARIANT.encode())  # so does a new variant: a cached untagged PDF is not reused

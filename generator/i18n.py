@@ -94,6 +94,12 @@ def _decimal_pattern(digits: int) -> NumberPattern:
     return parse_pattern("#,##0." + "0" * digits if digits else "#,##0")
 
 
+def published_decimals(value: float) -> int:
+    """1 for a figure with a tenth (61.2), 0 for a whole one (61.0 is shown as 61): figures are published
+    to a tenth at most (``precision``), and a coarser one should not be written as if it were finer."""
+    return 0 if round(value * 10) % 10 == 0 else 1
+
+
 @dataclass(frozen=True)
 class Language:
     """One site language: its catalogue, and Babel formatting for its locale."""
@@ -121,15 +127,21 @@ class Language:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
 
-    def pct(self, value: float | None, digits: int = 1) -> str:
-        """A percentage given as 0–100, in the locale's pattern: '81.2%', '81,2%', '81,2 %'."""
+    def pct(self, value: float | None, digits: int | None = None) -> str:
+        """A percentage given as 0–100, in the locale's pattern: '81.2%', '81,2%', '81,2 %'. Without
+        ``digits``, as many as the figure was published with: a tenth where it has one, else none ('80%'),
+        so that a rate published to a whole point or coarser does not look finer than it is."""
         if value is None:
             return self.gettext(NOT_PUBLISHED)
+        if digits is None:
+            digits = published_decimals(value)
         return _percent_pattern(self.code, digits).apply(value / 100, self.locale)
 
-    def num(self, value: float | None, digits: int = 1) -> str:
+    def num(self, value: float | None, digits: int | None = 1) -> str:
         if value is None:
             return self.gettext(NOT_PUBLISHED)
+        if digits is None:
+            digits = published_decimals(value)
         return _decimal_pattern(digits).apply(round(value, digits), self.locale)
 
     def count(self, value: int | None) -> str:

@@ -17,12 +17,14 @@ def round_count(values, base: int) -> np.ndarray:
     return (np.floor(v / base + 0.5) * base).astype("int64")
 
 
-#: How finely a rate is published, by its published base: (smallest base, steps per whole). A step of
-#: 0.1 percentage point is shown only where half a step is at least one graduate (a base of 2,000 or
-#: more); below, whole percentage points. With the base rounded to 5, a published rate then leaves at
-#: least two numerators possible, except where the numerator is small beside a base under 200 (the
+#: How finely a rate is published, by its published base: (smallest base, steps per whole). Each step is
+#: the finest of 0.1, 1, 2, 5 and 10 percentage points whose half is at least one graduate of the
+#: smallest base it is used for: 0.1 point from 2,000 graduates, 1 point from 200, 2 points from 100,
+#: 5 points from 40, 10 points below. A published rate then says no more than "this many, give or take
+#: one graduate" (as its 95% interval, several points wide at these bases, says anyway), and with the
+#: base rounded to 5 it leaves at least two numerators possible for all but the smallest counts (the
 #: attacker takes those exact counts into account).
-RATE_STEPS = ((2000, 1000), (0, 100))
+RATE_STEPS = ((2000, 1000), (200, 100), (100, 50), (40, 20), (0, 10))
 #: A mean (months in work) is published to 0.1.
 MEAN_STEPS = 10
 
@@ -32,7 +34,7 @@ def steps_per_whole(kind, base_rounded) -> np.ndarray:
     what is published (the kind and the rounded base), so a reader knows it too; 0 for a quantile."""
     kind = np.asarray(kind)
     base = np.asarray(base_rounded, dtype="float64")
-    rate_steps = np.select([base >= smallest for smallest, _ in RATE_STEPS], [k for _, k in RATE_STEPS], 100)
+    rate_steps = np.select([base >= smallest for smallest, _ in RATE_STEPS], [k for _, k in RATE_STEPS], RATE_STEPS[-1][1])
     return np.where(kind == "rate", rate_steps, np.where(kind == "mean", MEAN_STEPS, 0)).astype("int64")
 
 
@@ -56,7 +58,9 @@ def published_figures(kind, numerator, base, base_rounded) -> tuple[np.ndarray, 
     rounded = np.asarray(base_rounded, dtype="float64")
     low, high = wilson_interval(value * rounded, rounded)
     rate = np.asarray(kind) == "rate"
-    scale = np.where(rate, steps, 1)
+    # The interval is a function of published figures alone, so whole points (or the value's finer step)
+    # tell nothing more.
+    scale = np.where(rate, np.maximum(steps, 100), 1)
     low = np.where(rate, np.floor(low * scale + 0.5) / scale, np.nan)
     high = np.where(rate, np.floor(high * scale + 0.5) / scale, np.nan)
     return value, low, high

@@ -136,12 +136,15 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
     files["robots.txt"] = b"User-agent: *\nAllow: /\n"
     if clock:
         clock.done("render pages")
-    from .guide import guide_pdf
+    from .guide import GUIDE_PDF, guide_pdf
 
-    files["guide/ontrack-guide.pdf"] = guide_pdf(site.guide, env, site.config.site, site.release.date(),
-                                                cache_dir=cache_dir)
+    for lang in site.languages:  # one PDF per language, each beside that language's guide pages
+        chapters = site.guide[lang.code]
+        files[lang.prefix + GUIDE_PDF] = guide_pdf(
+            [doc for doc, _translated in chapters], envs[lang.code], site.config.site, site.release.date(),
+            cache_dir=cache_dir, lang=lang, in_english={doc.slug for doc, translated in chapters if not translated})
     if clock:
-        clock.done("guide PDF")
+        clock.done("guide PDFs")
     return files
 
 

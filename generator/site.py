@@ -21,7 +21,7 @@ from .disclosure import DisclosureReport, SafeTable
 from .figures import NOT_MEASURED, Figure, FigureIndex, indicator_label
 from .i18n import NOT_PUBLISHED
 from .indicators import DEFINITIONS, DESTINATIONS
-from .inputs.content import Content, CountryProfile
+from .inputs.content import GLANCE_FIELDS, Content, CountryProfile, CountryTranslation
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
 from .i18n import ENGLISH, N_, Language, site_languages
 from .paths import relative_url, script_json
@@ -89,7 +89,7 @@ class Site:
     config: Config
     release: dt.datetime
     pages: list[Page]
-    guide: tuple               # content Documents, for the PDF
+    guide: dict                # language code -> ((Document, translated), …) per chapter, for its PDF
     extra_files: dict          # path -> bytes (per-page CSVs, compare data)
     languages: tuple[Language, ...] = (ENGLISH,)
 
@@ -143,7 +143,7 @@ def beside(figure: Figure, peer: Figure, peer_label: str, lang: Language = ENGLI
     """
     if None in (figure.value, figure.ci_low, figure.ci_high, peer.value, peer.ci_low, peer.ci_high):
         return ""
-    rate = lang.pct(peer.value, 1)
+    rate = lang.pct(peer.value)
     if figure.ci_high < peer.ci_low:
         return lang.gettext("Below {group} ({rate}), by more than the uncertainty of both figures.").format(
             group=peer_label, rate=rate)
@@ -166,13 +166,13 @@ def figure_parts(figure: Figure, lang: Language = ENGLISH) -> list[str]:
     elif figure.unit == "months":
         value = lang.gettext("{n} months").format(n=lang.num(figure.value, 1))
     else:
-        value = lang.pct(figure.value, 1)
+        value = lang.pct(figure.value)
     # The same messages as _figure.html, so that a figure reads the same on every page and is translated once.
     base = lang.gettext("base %(n)s graduates") % {"n": lang.count(figure.base)}
     if figure.ci_low is None or figure.ci_high is None:
         return [value, base]
-    interval = lang.gettext("95%% interval %(low)s–%(high)s;") % {"low": lang.pct(figure.ci_low, 1),
-                                                                   "high": lang.pct(figure.ci_high, 1)}
+    interval = lang.gettext("95%% interval %(low)s–%(high)s;") % {"low": lang.pct(figure.ci_low),
+                                                                   "high": lang.pct(figure.ci_high)}
     return [value, f"{interval} {base}"]
 
 
@@ -253,6 +253,17 @@ class SiteBuilder:
         if self.lang.code == "en" or translation is not None:
             return translation or doc, True
         return doc, False
+
+    def profile_in_language(self, profile: CountryProfile) -> tuple[CountryProfile, frozenset[str]]:
+        """(the profile with the "at a glance" lists its translation carries; the names of those still in English).
+
+        In English nothing is left in English; in another language every list the translation leaves out is."""
+        if self.lang.code == "en":
+            return profile, frozenset()
+        translation = self.content.translated("countries", profile.geo, self.lang.code)
+        if not isinstance(translation, CountryTranslation):
+            return profile, frozenset(GLANCE_FIELDS)
+        return translation.apply(profile), translation.untranslated_lists()
 
     def provider_names(self, code: str) -> list[str]:
         """The names of the providers a programme's graduates came from."""
@@ -495,9 +506,11 @@ class SiteBuilder:
     def countries_index(self) -> Page:
         return self.page("countries/index.html", "countries.html", self._("Countries"), "countries", {
             "profiles": [{"profile": c, "name": self.country_name(c.geo), "url": self.country_url(c.geo),
+                          "system_name": shown.system_name, "system_in_english": "system_name" in in_english,
                           "status_label": self.status_label(c.current_status),
                           "system_label": self.national_system_label(c.national_system)}
-                         for c in self.countries_by_name()],
+                         for c in self.countries_by_name()
+                         for shown, in_english in [self.profile_in_language(c)]],
             "status_map": self.status_map(), "with_data": set(self.geos), "statuses": STATUS_ORDER,
             "timeline_edition": self._(TIMELINE_EDITION),
         }, description=self._("How far each European country has come with tracking its VET graduates."))
@@ -509,6 +522,7 @@ class SiteBuilder:
         geo = profile.geo
         name = self.country_name(geo)
         text, translated = self.document("countries", profile)
+        profile, in_english = self.profile_in_language(profile)
         by_field = []
         if geo in self.geos:
             for fc in sorted({p[:2] for p in self.programmes.loc[self.programmes["geo"] == geo, "isced_f"]}):
@@ -532,7 +546,7 @@ class SiteBuilder:
             "profile": profile, "name": name, "status_label": self.status_label(profile.current_status),
             "system_label": self.national_system_label(profile.national_system),
             "timeline_edition": _(TIMELINE_EDITION),
-            "body": markdown_to_html(text.body, shift_headings=0), "translated": translated,
+            "body": markdown_to_html(text.body, shift_headings=0), "translated": translated, "in_english": in_english,
             "by_field": by_field, "national": national, "has_data": geo in self.geos,
             "benchmark": own.to_dict("records"), "eu_benchmark": bench[bench["geo"] == EU_CODE].to_dict("records"),
             "target": EU_TARGET, "target_year": EU_TARGET_YEAR, "target_source": EU_TARGET_SOURCE,
@@ -649,8 +663,10 @@ def build_site(config, content, safe, programmes, providers, benchmark, packages
     """The site model for these inputs, in every configured language."""
     languages = tuple(site_languages(config.site.languages))
     shared = Shared(FigureIndex(safe))
-    pages = []
+    pages, guides = [], {}
     for lang in languages:
-        pages += SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
-                             offered_by, open_data, lang=lang, shared=shared).build()
-    return Site(config, release, pages, content.guide, shared.files, languages)
+        builder = SiteBuilder(config, content, safe, programmes, providers, benchmark, packages, release, report,
+                              offered_by, open_data, lang=lang, shared=shared)
+        pages += builder.build()
+        guides[lang.code] = tuple(builder.document("guide", doc) for doc in content.guide)
+    return Site(config, release, pages, guides, shared.files, languages)

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.attack import Protection, Shown, attack, attack_publication, count_bounds, true_atoms
+from generator.attack import PRIMARY_REASONS, Protection, Shown, attack, attack_publication, count_bounds, true_atoms
 from generator.cli import main
 from generator.config import DisclosureOptions
 from generator.disclosure import apply_disclosure
@@ -17,7 +17,7 @@ from generator.inputs.package import load_input_package
 from generator.precision import published_steps, round_count, steps_per_whole
 from generator.publish.tables import published_frame
 
-from conftest import graduate, write_package
+from conftest import PROGRAMMES, PROVIDERS, graduate, write_package
 
 STATUSES = ("EMP", "UNE", "INA", "UNK")
 
@@ -50,22 +50,56 @@ def _cooks(tmp_path):
     return _cells(tmp_path, rows)
 
 
+def _sector_q(tmp_path):
+    # Three cohorts of 300 builders and 5 nurses each; one nurse a year works in health (sector Q), no
+    # builder does. The nurses' sector figures (bases of 5, and 15 pooled) are hidden.
+    rows, i = [], 0
+    for year in (2021, 2022, 2023):
+        for _ in range(300):
+            rows.append(graduate(i, cohort=year))
+            i += 1
+        for k in range(5):
+            rows.append(graduate(i, cohort=year, programme="AT-101-3-002", nace_section="Q" if k == 0 else "F"))
+            i += 1
+    return _cells(tmp_path, rows)
+
+
+def _pooled_interval(findings, cells, indicator, programme):
+    for interval in findings.intervals:
+        row = cells.cells.iloc[interval.cell]
+        if (row.indicator, row.programme_code, row.level, row.cohort) == (indicator, programme, "programme",
+                                                                          cells.pooled_label):
+            return interval
+    raise AssertionError(f"no pooled interval for {indicator} of {programme}")
+
+
 def test_a_chain_across_two_relations_that_subtraction_misses_is_caught_and_then_protected(tmp_path):
-    # Subtraction alone hides the electricians' employment too, and is content. But their coverage says at
-    # most 30 of them work, and the country's 50 employed (100% of a base of 50) leave at least 20 for the
-    # 20 matched cooks: the attacker knows that no more than 20 cooks work, and the truth is 20.
+    # Each year the country shows "0%" in sector Q on a base of about 305: at most 1 graduate (a step of one
+    # point, half of which is 1.5 graduates). The pooled nurses are the sum of three single years, each at
+    # most the country's: at most 3, and the truth is 3. Subtraction sees no total with one hidden part.
+    cells = _sector_q(tmp_path)
+    subtraction_only, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    nurses = _pooled_interval(_attack(cells, subtraction_only), cells, "SECTOR_Q", "AT-101-3-002")
+    assert nurses.value == 3 and abs(nurses.high - 3) < 1e-6 and not nurses.protected
+    # With the attacker in the loop, disclosure control hides what holds the nurses there, and it holds no more.
+    safe, _ = apply_disclosure(cells, DisclosureOptions(attack=True))
+    findings = _attack(cells, safe)
+    assert findings.intervals and not findings.failed
+    assert _pooled_interval(findings, cells, "SECTOR_Q", "AT-101-3-002").protected
+
+
+def test_the_digits_of_a_small_base_leave_a_chain_open_that_exact_counts_closed(tmp_path):
+    # Thirty electricians, all matched and employed; thirty cooks, of whom twenty were matched and are all
+    # employed. With exact counts the country's 50 employed of 50, less the electricians' 30, left the cooks
+    # exactly 20. Published as "100%" in steps of 5 points on a base of about 50, and the cooks' coverage as
+    # "70%" in steps of 10 on about 30, they leave the cooks' 20 at least one graduate of room either way.
     cells = _cooks(tmp_path)
     subtraction_only, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
     shown = subtraction_only.cells.set_index(["level", "programme_code", "indicator"])
     assert shown.loc[("programme", "AT-101-3-002", "EMP"), "flag"] == "c"
     assert shown.loc[("programme", "AT-071-4-001", "EMP"), "suppression_reason"] == "SECONDARY"
     cooks = _interval(_attack(cells, subtraction_only), cells.cells, "EMP", "AT-101-3-002")
-    assert cooks.value == 20 and abs(cooks.high - 20) < 1e-6 and not cooks.protected
-    # With the attacker in the loop, disclosure control hides what holds the cooks there, and it holds no more.
-    safe, _ = apply_disclosure(cells, DisclosureOptions(attack=True))
-    findings = _attack(cells, safe)
-    assert findings.intervals and not findings.failed
-    assert _interval(findings, cells.cells, "EMP", "AT-101-3-002").protected
+    assert cooks.value == 20 and cooks.low <= 19 + 1e-6 and cooks.high >= 21 - 1e-6 and cooks.protected
 
 
 def test_a_published_rate_leaves_its_count_open_where_the_old_digits_pinned_it():
@@ -77,12 +111,13 @@ def test_a_published_rate_leaves_its_count_open_where_the_old_digits_pinned_it()
 
     fits = [(n, b) for b in range(33, 38) for n in range(b + 1) if old_digits(n, b) == old_digits(29, 37)]
     assert fits == [(29, 37)]
-    # Now: a whole percentage point on a base under 2,000, and an interval made from the published figures.
+    # Now: "80%" in steps of 10 points on a base that rounds to 35, and an interval made from the published
+    # figures: 25 to 31 of 33 to 37 all fit.
     base, numerator = np.array([37]), np.array([29])
     rounded = round_count(base, 5)
     units = published_steps(numerator, base, steps_per_whole(np.array(["rate"]), rounded))
     low, high, base_low, base_high = count_bounds(np.array(["rate"]), units, rounded, 5)
-    assert (low[0], high[0], base_low[0], base_high[0]) == (28, 29, 36, 37)
+    assert (low[0], high[0], base_low[0], base_high[0]) == (25, 31, 33, 37)
     # Over every count and base from 200 to 3,000, no rate strictly between 0 and 100% pins its numerator.
     for b in range(200, 3001, 7):
         n = np.arange(1, b)
@@ -172,6 +207,45 @@ def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, re
     assert not findings.failed, findings.lines()
 
 
+two_countries = st.lists(st.tuples(st.sampled_from(["AT-071-4-001", "AT-101-3-002", "DE-071-4-001"]),
+                                   st.sampled_from([2022, 2023]), st.sampled_from(STATUSES),
+                                   st.sampled_from(["A", "F"])), min_size=1, max_size=80)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=two_countries)
+def test_an_interval_around_a_cell_lies_inside_the_attackers_and_so_proves_only_what_holds(tmp_path_factory,
+                                                                                          records):
+    rows = []
+    for i, (programme, year, status, sector) in enumerate(records):
+        geo = programme[:2]
+        rows.append(graduate(i, programme=programme, cohort=year, status=status, geo=geo,
+                             provider_code=f"{geo}-P001", **({"nace_section": sector} if status == "EMP" else {})))
+    programmes = [*PROGRAMMES, {**PROGRAMMES[0], "programme_code": "DE-071-4-001", "geo": "DE"}]
+    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "DE-P001", "geo": "DE"}]
+    tmp_path = tmp_path_factory.mktemp("local")
+    package = load_input_package(write_package(tmp_path / "p", rows, programmes, providers), tmp_path)
+    cells = compute_indicators(package.graduates, package.programmes)
+    frame = cells.cells
+    groups, group_of_cell = group_keys(frame)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    # What subtraction alone publishes leaves cells open to the attacker: both ways must agree on those.
+    published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
+    primary = published.cells["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    around = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=False)
+    whole = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=True)
+    # With protection beyond any count, every bound is pushed to the attacker's exact least and most.
+    extremes = attack(system, frame, group_of_cell, shown, primary, Protection(10**6, 10**6, 10**6), exact=True)
+    assert [i.cell for i in around.intervals] == [i.cell for i in whole.intervals] == \
+        [i.cell for i in extremes.intervals]
+    for near, far, most in zip(around.intervals, whole.intervals, extremes.intervals):
+        # What the neighbourhood reaches, the attacker can reach: it proves protection only where it holds.
+        assert most.low - 1e-3 <= near.low <= near.value + 1e-3, (near, most)
+        assert near.value - 1e-3 <= near.high <= most.high + 1e-3, (near, most)
+        assert far.protected or not near.protected, (near, far)
+
+
 def test_audit_attack_needs_the_data(tmp_path):
     result = CliRunner().invoke(main, ["audit", str(tmp_path), "--attack"])
     assert result.exit_code == 1 and "--attack needs the input data" in result.output
@@ -190,11 +264,11 @@ def test_rounds_that_do_not_settle_stop_the_build_naming_the_cells(tmp_path, mon
     import generator.disclosure as disclosure
     from generator.errors import BuildError
 
-    cells = _cooks(tmp_path)
-    monkeypatch.setattr(disclosure, "ATTACK_ROUNDS", 1)   # the cooks need a second round to be settled
+    cells = _sector_q(tmp_path)
+    monkeypatch.setattr(disclosure, "ATTACK_ROUNDS", 1)   # the nurses need a second round to be settled
     try:
         apply_disclosure(cells, DisclosureOptions(attack=True))
     except BuildError as error:
         assert "AT-101-3-002" in str(error) and "nothing was published" in str(error)
     else:
-        raise AssertionError("one round cannot settle the cooks, and the control said nothing")
+        raise AssertionError("one round cannot settle the nurses, and the control said nothing")

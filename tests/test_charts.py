@@ -131,9 +131,9 @@ def test_tables_read_as_a_person_would(built):
     assert built["destinations"].table == ChartTable(
         ("Time after qualifying", "Working and studying", "Working only", "Studying only", "Unemployed",
          "Inactive"),
-        (("6 months", "10.0%", "50.0%", "10.0%", "20.0%", "10.0%"),
-         ("12 months", "10.0%", "60.0%", "10.0%", "not published", "not published")))
-    assert built["cohorts"].table.rows == (("2021", "78.1%", "70.0–84.6%", "120"),
+        (("6 months", "10%", "50%", "10%", "20%", "10%"),
+         ("12 months", "10%", "60%", "10%", "not published", "not published")))
+    assert built["cohorts"].table.rows == (("2021", "78.1%", "70–84.6%", "120"),
                                            ("2022", "not published", "", ""))
     assert built["earnings"].table.rows == (("This programme", "not published", "not published", "not published"),
                                             ("Country", "€1,500", "€1,850", "€2,200"))
@@ -142,12 +142,12 @@ def test_tables_read_as_a_person_would(built):
 
 def test_descriptions_name_the_largest_values_and_the_hidden_ones(built):
     assert built["cohorts"].description == (
-        "Of those who qualified in 2021, 78.1% were employed 12 months later (95% interval 70.0–84.6%, "
+        "Of those who qualified in 2021, 78.1% were employed 12 months later (95% interval 70–84.6%, "
         "120 graduates). The figure for 2022 is not published (fewer than 25 graduates in the base).")
-    assert "Working only was the largest group at every point: 50.0% after 6 months and 60.0% after 12 months." \
+    assert "Working only was the largest group at every point: 50% after 6 months and 60% after 12 months." \
         in built["destinations"].description
     assert f"unemployed and inactive after 12 months ({SECONDARY})" in built["destinations"].description
-    assert built["sectors"].description.startswith("The largest sectors are Manufacturing (60.0%) and Construction")
+    assert built["sectors"].description.startswith("The largest sectors are Manufacturing (60%) and Construction")
     assert "The EU target for 2025 is 82%." in built["benchmark"].description
 
 
@@ -289,13 +289,13 @@ def svg_texts(svg: str) -> list[str]:
 
 def test_a_french_chart_writes_numbers_and_lists_the_french_way():
     cohorts = cohort_chart(FRENCH_COHORTS, lang=FRENCH)
-    assert cohorts.table.rows == (("2021", f"78,1{NBSP}%", f"70,0–84,6{NBSP}%", "120"),
-                                  ("2022", f"81,2{NBSP}%", f"79,0–83,4{NBSP}%", f"1{NNBSP}250"))
+    assert cohorts.table.rows == (("2021", f"78,1{NBSP}%", f"70–84,6{NBSP}%", "120"),
+                                  ("2022", f"81,2{NBSP}%", f"79–83,4{NBSP}%", f"1{NNBSP}250"))
     assert cohorts.table.columns[2] == f"95{NBSP}% interval"
     assert f"81,2{NBSP}% were employed" in cohorts.description
-    assert f"(95{NBSP}% interval 79,0–83,4{NBSP}%, 1{NNBSP}250 graduates)" in cohorts.description
+    assert f"(95{NBSP}% interval 79–83,4{NBSP}%, 1{NNBSP}250 graduates)" in cohorts.description
     destinations = destinations_chart(DESTINATIONS, lang=FRENCH)
-    assert f"50,0{NBSP}% after 6 months et 60,0{NBSP}% after 12 months." in destinations.description
+    assert f"50{NBSP}% after 6 months et 60{NBSP}% after 12 months." in destinations.description
     # The currency symbol where the locale puts it.
     assert earnings_chart(EARNINGS, "EUR", lang=FRENCH).table.rows[1] == (
         "Country", f"1{NNBSP}500{NBSP}€", f"1{NNBSP}850{NBSP}€", f"2{NNBSP}200{NBSP}€")
@@ -303,8 +303,8 @@ def test_a_french_chart_writes_numbers_and_lists_the_french_way():
 
 def test_a_dutch_chart_writes_numbers_and_lists_the_dutch_way():
     cohorts = cohort_chart(FRENCH_COHORTS, lang=DUTCH)
-    assert cohorts.table.rows[1] == ("2022", "81,2%", "79,0–83,4%", "1.250")
-    assert "50,0% after 6 months en 60,0% after 12 months." in destinations_chart(DESTINATIONS, lang=DUTCH).description
+    assert cohorts.table.rows[1] == ("2022", "81,2%", "79–83,4%", "1.250")
+    assert "50% after 6 months en 60% after 12 months." in destinations_chart(DESTINATIONS, lang=DUTCH).description
     assert earnings_chart(EARNINGS, "EUR", lang=DUTCH).table.rows[1] == (
         "Country", f"€{NBSP}1.500", f"€{NBSP}1.850", f"€{NBSP}2.200")
     assert timeline_chart(TIMELINE, lang=DUTCH).table.rows[1] == ("2018", "Pilot en Implementation")

@@ -206,3 +206,50 @@ def test_nothing_calls_the_data_anonymised(path: Path):
     bad = [text.count("\n", 0, m.start()) + 1 for m in ANONYMISED.finditer(text)
            if not QUOTED.search(text[:m.start()])]
     assert not bad, f"{path.relative_to(ROOT)}: 'anonymised' (unquoted) on line(s) {bad}; say pseudonymised"
+
+
+# -- translations keep the facts -------------------------------------------------------------------------
+
+#: The guide chapters and pages translated in full, per language: each must exist and keep what the English
+#: says that is not words: links, numbers, code, heading levels and table shapes.
+TRANSLATED = {
+    "nl": [*(f"guide/{name}" for name in (
+        "01-why-track", "02-legal-basis-and-data-protection", "03-choosing-sources", "04-survey-protocol",
+        "05-preparing-data", "06-indicators", "07-disclosure-control", "08-publishing-and-closing-the-loop",
+        "09-template-core-questionnaire", "10-template-data-sharing-checklist", "11-template-tracking-calendar")),
+        *(f"pages/{name}" for name in ("about", "privacy", "methodology", "accessibility", "changelog"))],
+}
+TRANSLATION_PAIRS = [(lang, name) for lang, names in TRANSLATED.items() for name in names]
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+
+
+def fact_skeleton(body: str) -> dict[str, list]:
+    """What a translation must keep from its original: everything in it that is not a sentence."""
+    fences = re.findall(r"```.*?```", body, flags=re.S)
+    prose = re.sub(r"```.*?```", " ", body, flags=re.S)
+    links = re.findall(r"\]\(([^)\s]+)\)", prose)
+    prose_without_links = re.sub(r"\]\([^)\s]+\)", "]", prose)
+    lines = prose.splitlines()
+    return {
+        "links": links,
+        "code blocks": fences,
+        "inline code": sorted(" ".join(span.split()) for span in re.findall(r"`([^`]+)`", prose)),
+        # 2,000 and 2.000, 0.1 and 0,1: the same figure in English and in Dutch or French notation.
+        "numbers": sorted(re.sub(r"[.,]", ".", n) for n in NUMBER.findall(prose_without_links)),
+        "headings": [line.split(" ", 1)[0] for line in lines if re.match(r"#{2,6} ", line)],
+        "table rows": [line.strip().count("|") for line in lines if line.lstrip().startswith("|")],
+    }
+
+
+@pytest.mark.parametrize("lang,name", TRANSLATION_PAIRS, ids=lambda v: v)
+def test_a_translation_keeps_every_link_figure_code_heading_and_table(lang: str, name: str):
+    original = ROOT / "content" / f"{name}.md"
+    translation = ROOT / "content" / f"{name}.{lang}.md"
+    assert translation.is_file(), f"{translation.relative_to(ROOT)} is missing"
+    meta, body = split_front_matter(translation)
+    assert set(meta) == {"title", "summary"}, "a translation's front matter has its title and summary only"
+    english_meta, english = split_front_matter(original)
+    assert meta["title"] != english_meta["title"], "the title is not translated"
+    expected, found = fact_skeleton(english), fact_skeleton(body)
+    for part in expected:
+        assert found[part] == expected[part], f"{translation.name}: its {part} differ from {original.name}"

@@ -1,7 +1,7 @@
-"""The implementation guide as one PDF (generator/guide.py, templates/pdf/guide.*).
+"""The implementation guide as one PDF per site language (generator/guide.py, templates/pdf/guide.*).
 
-The real guide in content/guide is rendered once per test session and read
-back with poppler's command-line tools (pdftotext, pdfinfo, pdftoppm,
+The real guide in content/guide is rendered once per test session (once per
+language of the demo site) and read back with poppler's command-line tools (pdftotext, pdfinfo, pdftoppm,
 pdfimages), so the tests check what a reader of the PDF gets, not what we
 meant to send to WeasyPrint.
 """
@@ -14,14 +14,16 @@ import re
 import subprocess
 import sys
 import zlib
+from html import unescape
 from pathlib import Path
 
 import jinja2
 import pytest
 from PIL import Image
 
-from generator.config import SiteOptions
-from generator.guide import GUIDE_TITLE, guide_figure, guide_html, guide_pdf, local_fetcher
+from generator.config import SiteOptions, load_config
+from generator.guide import GUIDE_TITLE, guide_figure, guide_html, guide_pdf, local_fetcher, page_footer_css
+from generator.i18n import ENGLISH, site_languages
 from generator.inputs.content import Document, load_content
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,6 +242,106 @@ def test_the_same_input_gives_the_same_bytes(guide, tmp_path):
     subprocess.run([sys.executable, "-c", RENDER_AGAIN, str(ROOT), str(again)], check=True, cwd=ROOT,
                    env={**os.environ, "PYTHONHASHSEED": "4242"})
     assert again.read_bytes() == guide.read_bytes()
+
+
+# ---- one PDF per language of the site ----------------------------------------
+
+#: The demo site's languages other than English (English is the ``guide`` fixture above).
+OTHER_LANGUAGES = [lang for lang in site_languages(load_config(ROOT).site.languages) if lang.code != "en"]
+
+
+def language_chapters(content, lang) -> tuple[list[Document], set[str]]:
+    """The chapters as the language's site shows them, and the slugs of those still in English."""
+    docs = [content.translated("guide", doc.slug, lang.code) or doc for doc in content.guide]
+    return docs, {doc.slug for doc in content.guide if content.translated("guide", doc.slug, lang.code) is None}
+
+
+@pytest.fixture(scope="module")
+def translated_guides(env, tmp_path_factory) -> dict[str, tuple[Path, list[Document]]]:
+    """Each other language's guide, made as the build makes it: its own chapters, its own words."""
+    content = load_content(ROOT)
+    made = {}
+    for lang in OTHER_LANGUAGES:
+        docs, english = language_chapters(content, lang)
+        path = tmp_path_factory.mktemp(f"guide-{lang.code}") / "guide.pdf"
+        path.write_bytes(guide_pdf(docs, env, SITE, RELEASE, lang=lang, in_english=english))
+        made[lang.code] = (path, docs)
+    return made
+
+
+def outline(pdf: Path) -> list[str]:
+    """The PDF's bookmarks, in order, as poppler reads them."""
+    xml = run("pdftohtml", "-xml", "-i", "-stdout", "-q", "-l", "1", str(pdf))
+    found = re.search(r"<outline>.*</outline>", xml, re.S)
+    assert found, "the PDF has no outline"
+    return [unescape(item) for item in re.findall(r"<item[^>]*>(.*?)</item>", found.group(0))]
+
+
+def test_the_demo_site_has_languages_besides_english():
+    assert [lang.code for lang in OTHER_LANGUAGES] == ["nl", "fr"]
+
+
+@pytest.mark.parametrize("code", [lang.code for lang in OTHER_LANGUAGES])
+def test_each_language_has_a_tagged_pdf_in_its_own_words(translated_guides, code):
+    lang = next(lang for lang in OTHER_LANGUAGES if lang.code == code)
+    pdf, docs = translated_guides[code]
+    title = lang.gettext(GUIDE_TITLE)
+    assert title != GUIDE_TITLE, f"the guide's title has no {code} translation"
+    info = run("pdfinfo", str(pdf))
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(rf"^Title:\s+Tracking Test Site: {re.escape(title)}$", info, re.M)
+    assert f"/Lang ({code})".encode() in pdf_streams(pdf.read_bytes())
+    structure = run("pdfinfo", "-struct", str(pdf))
+    assert re.findall(r"^\s*(\w+)", structure, re.M)[0] == "Document"
+
+    pages = page_texts(pdf)
+    text = " ".join(" ".join(pages).split())
+    cover = " ".join(pages[0].split())
+    assert title in cover and lang.date(RELEASE) in cover and lang.gettext("Publisher") in cover
+    for doc in docs:  # pdftotext gives a non-breaking space (French "sources : enquêtes") as a plain one
+        assert " ".join(doc.title.split()) in text, f"{doc.title!r} is not in the {code} PDF"
+    count = len(pages)
+    assert lang.gettext("page %(page)s of %(pages)s") % {"page": 2, "pages": count} in " ".join(pages[1].split())
+
+    bookmarks = outline(pdf)
+    assert bookmarks[0] == lang.gettext("Contents")
+    bookmarks = [" ".join(bookmark.split()) for bookmark in bookmarks]
+    for doc in docs:
+        assert " ".join(doc.title.split()) in bookmarks, f"no bookmark for {doc.title!r} in the {code} PDF"
+
+
+def test_the_dutch_pdf_has_its_translated_chapters_in_dutch(translated_guides):
+    """Every chapter translated into Dutch is in Dutch in the Dutch PDF, its English title nowhere."""
+    from test_guide_content import TRANSLATED
+
+    content = load_content(ROOT)
+    pdf, docs = translated_guides["nl"]
+    text = " ".join(" ".join(page_texts(pdf)).split())
+    slugs = [re.sub(r"^\d+-", "", name.split("/")[1]) for name in TRANSLATED["nl"] if name.startswith("guide/")]
+    assert slugs
+    for slug in slugs:
+        english = next(doc for doc in content.guide if doc.slug == slug)
+        dutch = content.translated("guide", slug, "nl")
+        assert dutch.title in text and dutch.title in outline(pdf)
+        assert english.title not in text, f"the English title {english.title!r} is in the Dutch PDF"
+    for number in range(1, len(docs) + 1):
+        assert f"HOOFDSTUK {number}" in text  # "Hoofdstuk", upper-cased by the stylesheet
+
+
+def test_a_chapter_not_yet_translated_keeps_its_english_marked_as_english(env):
+    dutch = next(lang for lang in OTHER_LANGUAGES if lang.code == "nl")
+    docs = [chapter("Waarom volgen", "Tekst.\n", 1, "one"), chapter("Legal basis", "Text.\n", 2, "two")]
+    html_text = guide_html(docs, env, SITE, RELEASE, lang=dutch, in_english={"two"})
+    assert '<html lang="nl">' in html_text
+    assert '<article class="chapter" id="chapter-one">' in html_text
+    assert '<article class="chapter" id="chapter-two" lang="en">' in html_text
+    assert "Hoofdstuk 2" in html_text and "Chapter 2" not in html_text
+
+
+def test_the_running_footer_is_css_in_each_language():
+    assert page_footer_css(ENGLISH) == '"page " counter(page) " of " counter(pages)'
+    dutch = next(lang for lang in OTHER_LANGUAGES if lang.code == "nl")
+    assert page_footer_css(dutch) == '"pagina " counter(page) " van " counter(pages)'
 
 
 # ---- the HTML handed to WeasyPrint ---------------------------------------

@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from generator.build import build
+from generator.guide import GUIDE_TITLE
+from generator.i18n import Language
 
 from conftest import REPO
 
@@ -56,6 +58,39 @@ def test_every_guide_chapter_is_reachable_from_the_contents(demo_build):
     for chapter in chapters:
         assert f"{chapter}/index.html" in toc, chapter
     assert "ontrack-guide.pdf" in toc
+
+
+def test_each_language_links_its_own_guide_pdf(demo_build):
+    """The guide's pages in each language link the PDF in that language, and the PDF is there and says so."""
+    import subprocess
+
+    for prefix, code in (("", "en"), ("nl/", "nl"), ("fr/", "fr")):
+        folder = demo_build / prefix / "guide"
+        pages = [folder / "index.html", *sorted(folder.glob("*/index.html"))]
+        for page in pages:
+            pdfs = {(page.parent / link).resolve() for link in parse(page).links if link.endswith(".pdf")}
+            assert pdfs == {(folder / "ontrack-guide.pdf").resolve()}, (page, pdfs)
+        info = subprocess.run(["pdfinfo", str(folder / "ontrack-guide.pdf")], check=True, capture_output=True,
+                              text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), code
+        title = Language(code, prefix).gettext(GUIDE_TITLE)
+        assert re.search(rf"^Title:\s+ontrack: {re.escape(title)}$", info, re.M), (code, info)
+
+
+def test_translated_chapters_and_pages_show_no_untranslated_notice(demo_build):
+    """Each guide chapter and page translated in full is shown in its language: no notice, no English text."""
+    from test_guide_content import TRANSLATED
+
+    for lang, names in TRANSLATED.items():
+        for name in names:
+            kind, stem = name.split("/")
+            slug = re.sub(r"^\d+-", "", stem)
+            page = demo_build / lang / (f"guide/{slug}" if kind == "guide" else slug) / "index.html"
+            html = page.read_text(encoding="utf-8")
+            where = page.relative_to(demo_build)
+            assert f'<html lang="{lang}"' in html, where
+            assert 'class="note untranslated"' not in html, f"{where} says it is not translated"
+            assert '<div class="prose" lang="en">' not in html, f"{where} shows English text"
 
 
 def test_no_page_has_placeholder_text(demo_build):

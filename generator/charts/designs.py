@@ -87,21 +87,23 @@ def _plural(forms: Callable[[int], str], count: str, /, **fields: str) -> str:
     return f"(({count}) == 1 ? {_written(forms(1), **fields)} : {_written(forms(2), **fields)})"
 
 
-def _pct(lang: Language, value: str, digits: int = 1) -> str:
-    """Vega expression: a percentage as the locale writes it ("61.2%", "61,2 %"); the number by Vega's locale."""
+def _pct(lang: Language, value: str, digits: int | None = None) -> str:
+    """Vega expression: a percentage as the locale writes it ("61.2%", "61,2 %"), with ``digits`` decimals or,
+    without, to its published digits ("60%"), as ``i18n.Language.pct`` writes it; the number by Vega's locale."""
     prefix, suffix = percent_affixes(lang)
-    return " + ".join([*([_js(prefix)] if prefix else []), f"format({value}, '.{digits}f')",
+    pattern = ".1~f" if digits is None else f".{digits}f"
+    return " + ".join([*([_js(prefix)] if prefix else []), f"format({value}, '{pattern}')",
                        *([_js(suffix)] if suffix else [])])
 
 
 def _pct_or_hidden(lang: Language, value: str) -> str:
-    """Vega expression: the percentage of ``value`` with one decimal, or "not published"."""
+    """Vega expression: the percentage of ``value`` to its published digits, or "not published"."""
     return f"isValid({value}) ? {_pct(lang, value)} : {_js(lang.gettext(NOT_PUBLISHED))}"
 
 
 def _interval(lang: Language) -> str:
-    """Vega expression: the 95% interval as in the tables ("70.0–84.6%"), or ''."""
-    return (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1f') + '–' + "
+    """Vega expression: the 95% interval as in the tables ("70–84.6%"), or ''."""
+    return (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1~f') + '–' + "
             f"{_pct(lang, 'datum.ci_high')} : ''")
 
 
@@ -337,7 +339,7 @@ def cohorts(years: int, lang: Language) -> dict:
     calculated = dict(
         axis_label=axis_label,
         share_text=_pct_or_hidden(lang, "datum.share"),
-        point_text=_pct(lang, "datum.share", 0 if many else 1),
+        point_text=_pct(lang, "datum.share", 0 if many else None),
         top="isValid(datum.ci_high) ? datum.ci_high : datum.share",
         ci_text=_interval(lang),
         base_text="isValid(datum.base) ? format(datum.base, ',') : ''")

@@ -60,8 +60,8 @@ class Chart:
 
 
 def percent(value: float | None, lang: Language = ENGLISH) -> str:
-    """61.2 -> "61.2%" ("61,2 %" in French); None -> "not published"."""
-    return lang.gettext(NOT_PUBLISHED) if value is None else lang.pct(value, 1)
+    """61.2 -> "61.2%" ("61,2 %" in French), 60.0 -> "60%" (its published digits); None -> "not published"."""
+    return lang.gettext(NOT_PUBLISHED) if value is None else lang.pct(value)
 
 
 def percent_affixes(lang: Language = ENGLISH) -> tuple[str, str]:
@@ -71,10 +71,10 @@ def percent_affixes(lang: Language = ENGLISH) -> tuple[str, str]:
 
 
 def interval(low: float | None, high: float | None, lang: Language = ENGLISH) -> str:
-    """The 95% interval as "72.0–83.5%", or "" when either end is missing."""
+    """The 95% interval as "72–83.5%" (each end to its published digits), or "" when either end is missing."""
     if low is None or high is None:
         return ""
-    return f"{lang.num(low, 1)}–{lang.pct(high, 1)}"
+    return f"{lang.num(low, None)}–{lang.pct(high)}"
 
 
 def interval_title(lang: Language = ENGLISH) -> str:

@@ -9,6 +9,32 @@ A translation sits beside its original with the language before the suffix:
 ``content/pages/about.nl.md``, ``content/countries/BE-FR.fr.md``. It holds the
 translated text (front matter: ``title`` and ``summary``, both optional); the
 facts stay in the original.
+
+A country profile's translation may also carry its "at a glance" lists in its
+own language. Each is optional (a list left out is shown in English) and each
+mirrors the original's key::
+
+    ---
+    title: Nederland
+    system_name: "Schoolverlatersonderzoek (SVO) + registerstatistieken van het CBS"
+    bodies:                       # as many items as the original, in its order
+    - ROA, Universiteit Maastricht
+    - CBS (Centraal Bureau voor de Statistiek)
+    data_sources:
+      details:                    # only details: the type is a code, translated by the catalogue
+      - jaarlijks schoolverlatersonderzoek
+    coverage:
+    - mbo-bol en mbo-bbl
+    indicators:
+    - werkloosheid na het afstuderen
+    figures:                      # only each figure's indicator words; cohort and value stay in the original
+    - indicator: "mbo-bol-gediplomeerden direct na het verlaten van school aan het werk"
+    ---
+
+A translated list must have exactly as many items as the original's (item n
+translates item n), ``figures`` included. Any other key (``sources``,
+``timeline``, a figure's ``cohort`` or ``value``, ``data_sources.type``) is an
+error: years, values, codes, URLs and dates live only in the original.
 """
 
 from __future__ import annotations
@@ -93,6 +119,38 @@ class Document:
 
 
 @dataclass(frozen=True)
+class CountryTranslation(Document):
+    """A country profile's translation: the text, and the "at a glance" lists it translates (None: not translated)."""
+
+    system_name: str | None = None
+    bodies: tuple[str, ...] | None = None
+    data_source_details: tuple[str, ...] | None = None
+    coverage: tuple[str, ...] | None = None
+    indicators: tuple[str, ...] | None = None
+    figure_indicators: tuple[str, ...] | None = None
+
+    def untranslated_lists(self) -> frozenset[str]:
+        """The names of the lists this translation leaves in English (the profile's field names)."""
+        return frozenset(name for name in GLANCE_FIELDS if getattr(self, name) is None)
+
+    def apply(self, profile: CountryProfile) -> CountryProfile:
+        """The profile with the lists this translation carries put in place of the English ones."""
+        changes = {name: getattr(self, name) for name in GLANCE_FIELDS
+                   if name != "figure_indicators" and getattr(self, name) is not None}
+        if self.figure_indicators is not None:
+            changes["figures"] = tuple(dataclasses.replace(f, indicator=words)
+                                       for f, words in zip(profile.figures, self.figure_indicators, strict=True))
+        return dataclasses.replace(profile, **changes)
+
+
+#: The lists of a profile a translation may carry, as CountryTranslation fields.
+GLANCE_FIELDS = ("system_name", "bodies", "data_source_details", "coverage", "indicators", "figure_indicators")
+#: Front matter keys of a country profile's translation.
+COUNTRY_TRANSLATION_KEYS = ("title", "summary", "system_name", "bodies", "data_sources", "coverage", "indicators",
+                            "figures")
+
+
+@dataclass(frozen=True)
 class Content:
     countries: tuple[CountryProfile, ...]
     guide: tuple[Document, ...]
@@ -140,8 +198,9 @@ class _Checker:
     def __init__(self, file: str, text: str, meta: dict):
         self.file, self.meta, self.lines, self.problems = file, meta, _key_lines(text), []
 
-    def bad(self, key: str, message: str, code: str = "front-matter") -> None:
-        self.problems.append(Problem(self.file, self.lines.get(key.split(".")[0]), key, code, message))
+    def bad(self, key: str, message: str, code: str = "front-matter", at: str | None = None) -> None:
+        """A problem with ``key``, located at the line of the top-level key ``at`` (by default key's first part)."""
+        self.problems.append(Problem(self.file, self.lines.get(at or key.split(".")[0]), key, code, message))
 
     def get(self, key: str, kind, required: bool = True, default=None):
         if key not in self.meta:
@@ -276,6 +335,68 @@ def parse_document(text: str, file: str, *, needs_order: bool, needs_title: bool
     return Document(slug=slug, title=title, summary=summary, order=order, body=body, path=file)
 
 
+def parse_country_translation(text: str, file: str) -> CountryTranslation:
+    """A profile's translation: its text and the lists it translates (their lengths are checked against the
+    original in ``check_country_translation``, once both are read)."""
+    doc = parse_document(text, file, needs_order=False, needs_title=False)
+    meta, _, _ = split_front_matter(text, file)
+    c = _Checker(file, text, meta)
+    for key in sorted(set(meta) - set(COUNTRY_TRANSLATION_KEYS)):
+        c.bad(key, "unknown key: a translation holds only title, summary and the translated lists "
+              f"({', '.join(COUNTRY_TRANSLATION_KEYS[2:])}); the facts stay in the original", "unknown-key")
+    lists = {}
+    if "system_name" in meta:
+        lists["system_name"] = c.get("system_name", str, default=None)
+    for key in ("bodies", "coverage", "indicators"):
+        if key in meta:
+            lists[key] = c.strings(key)
+    if "data_sources" in meta:
+        sources = c.get("data_sources", dict, default={})
+        for key in sorted(set(sources) - {"details"}):
+            c.bad(f"data_sources.{key}", "unknown key: a translation's data_sources holds only details",
+                  "unknown-key")
+        details = sources.get("details")
+        if not isinstance(details, list) or not all(isinstance(d, str) and d.strip() for d in details):
+            c.bad("data_sources.details", "must be a list of non-empty strings")
+        else:
+            lists["data_source_details"] = tuple(details)
+    if "figures" in meta:
+        words = []
+        for i, fig in enumerate(c.get("figures", list, default=[])):
+            if not isinstance(fig, dict):
+                c.bad(f"figures[{i}]", "must be a mapping with only indicator", at="figures")
+                continue
+            for key in sorted(set(fig) - {"indicator"}):
+                c.bad(f"figures[{i}].{key}", "unknown key: a translated figure holds only its indicator words; "
+                      "cohort and value stay in the original", "unknown-key", at="figures")
+            if not _is(fig.get("indicator"), str):
+                c.bad(f"figures[{i}].indicator", "must be a non-empty string", at="figures")
+                continue
+            words.append(fig["indicator"])
+        lists["figure_indicators"] = tuple(words)
+    raise_if(c.problems)
+    return CountryTranslation(**dataclasses.asdict(doc), **lists)
+
+
+def check_country_translation(translation: CountryTranslation, original: CountryProfile, text: str) -> list[Problem]:
+    """A translated list has one item per item of the original's, or the two cannot be read side by side."""
+    lines = _key_lines(text)
+    problems = []
+    pairs = (("bodies", "bodies", original.bodies), ("data_sources.details", "data_source_details",
+             original.data_source_details), ("coverage", "coverage", original.coverage),
+             ("indicators", "indicators", original.indicators), ("figures", "figure_indicators", original.figures))
+    for key, name, theirs in pairs:
+        ours = getattr(translation, name)
+        if ours is not None and len(ours) != len(theirs):
+            problems.append(Problem(translation.path, lines.get(key.split(".")[0]), key, "translation-length",
+                                    f"has {len(ours)} item(s), but {original.path} has {len(theirs)}: a translated "
+                                    "list translates each item of the original, in its order"))
+    if translation.system_name is not None and not original.system_name:
+        problems.append(Problem(translation.path, lines.get("system_name"), "system_name", "translation-length",
+                                f"{original.path} has no system_name to translate"))
+    return problems
+
+
 def _read(path: Path, file: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -304,6 +425,7 @@ def load_content(project: Path) -> Content:
         raise_if([Problem("content", None, None, "missing-folder",
                           "the project has no content/ folder (site.toml, countries/, guide/, pages/)")])
     translations = {}
+    translation_texts = {}
     for kind in ("countries", "guide", "pages"):
         for path in sorted((root / kind).glob("*.md")):
             file = str(path.relative_to(project))
@@ -314,7 +436,11 @@ def load_content(project: Path) -> Content:
                     if not _LANGUAGE.fullmatch(language):
                         raise_if([Problem(file, None, None, "file-name", f"{language!r} is not a language code: "
                                           "name a translation like about.nl.md")])
-                    doc = parse_document(text, file, needs_order=False, needs_title=False)
+                    if kind == "countries":
+                        doc = parse_country_translation(text, file)
+                        translation_texts[original, language] = text
+                    else:
+                        doc = parse_document(text, file, needs_order=False, needs_title=False)
                     key = original if kind == "countries" else re.sub(r"^\d+-", "", original)
                     translations[kind, key, language] = dataclasses.replace(doc, slug=key)
                 elif kind == "countries":
@@ -332,10 +458,13 @@ def load_content(project: Path) -> Content:
             problems.append(Problem(d.path, None, "order", "duplicate-order", f"another chapter also has order {d.order}"))
     known = {("countries", c.geo) for c in countries} | {("guide", d.slug) for d in guide} | \
         {("pages", slug) for slug in pages}
-    for (kind, key, _language), doc in translations.items():
+    by_geo = {c.geo: c for c in countries}
+    for (kind, key, language), doc in translations.items():
         if (kind, key) not in known:
             problems.append(Problem(doc.path, None, None, "translation", f"translates {key!r}, but there is no "
                                     f"content/{kind}/ file it could be the translation of"))
+        elif kind == "countries":
+            problems += check_country_translation(doc, by_geo[key], translation_texts[key, language])
     raise_if(problems)
     return Content(tuple(sorted(countries, key=lambda c: c.geo)), tuple(sorted(guide, key=lambda d: d.order)), pages,
                    translations)
