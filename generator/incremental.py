@@ -61,12 +61,14 @@ def _documents(content) -> dict[tuple, object]:
 def reread(content, project: Path, paths: list[Path]):
     """``content`` with the files at ``paths`` read again, each as ``load_content`` reads it; None when one of them
     is not a document of ``content`` (a new file) or no longer reads cleanly (the whole build names the problem)."""
-    from .inputs.content import _read, parse_country, parse_document
+    from .inputs.content import (_read, check_country_translation, parse_country, parse_country_translation,
+                                 parse_document)
 
     by_file = {doc.path: key for key, doc in _documents(content).items()}
     countries = {c.geo: c for c in content.countries}
     guide = {d.slug: d for d in content.guide}
     pages, translations = dict(content.pages), dict(content.translations)
+    profiles = set()  # countries whose profile or a translation of it was read again
     for path in paths:
         file = str(path.relative_to(project))
         if file not in by_file:
@@ -75,7 +77,8 @@ def reread(content, project: Path, paths: list[Path]):
         try:
             text = _read(path, file)
             if language:
-                doc = parse_document(text, file, needs_order=False, needs_title=False)
+                doc = (parse_country_translation(text, file) if kind == "countries"
+                       else parse_document(text, file, needs_order=False, needs_title=False))
                 translations[kind, key, language] = dataclasses.replace(doc, slug=key)
             elif kind == "countries":
                 countries[key] = parse_country(text, file)
@@ -85,6 +88,14 @@ def reread(content, project: Path, paths: list[Path]):
                 pages[key] = parse_document(text, file, needs_order=False)
         except InputError:
             return None
+        if kind == "countries":
+            profiles.add(key)
+    # A profile's translations are checked against it, as load_content checks them.
+    for (kind, key, _language), doc in translations.items():
+        if kind == "countries" and key in profiles:
+            text = _read(project / doc.path, doc.path)
+            if check_country_translation(doc, countries[key], text):
+                return None
     return dataclasses.replace(content, countries=tuple(countries[c.geo] for c in content.countries),
                                guide=tuple(guide[d.slug] for d in content.guide), pages=pages,
                                translations=translations)
@@ -160,6 +171,7 @@ class QuickRebuild:
         with self._lock:
             self._generation += 1
             self.made, self._shared, self._envs, self._record_ids = made, shared, envs, record_ids
+            self._pdf_stale = False  # the whole build made the guide PDF
 
     def forget(self) -> None:
         """After a failed whole build: no quick rebuild until a whole build succeeds again."""
