@@ -213,8 +213,8 @@ class QuickRebuild:
             remade = self._remake(inputs, edited)
             if remade is None:
                 return None
-            site = dataclasses.replace(made.site, guide=content.guide,
-                                       pages=[remade.get(p.path, p) for p in made.site.pages])
+            remade, guides = remade
+            site = dataclasses.replace(made.site, guide=guides, pages=[remade.get(p.path, p) for p in made.site.pages])
             made = dataclasses.replace(made, inputs=inputs, site=site)
             return self._render(made, list(remade.values()), guide="guide" in {kind for kind, _ in edited})
 
@@ -262,14 +262,15 @@ class QuickRebuild:
                 for key in [key for key in env.cache.keys() if key[1] in names]:
                     del env.cache[key]
 
-    def _remake(self, inputs, edited: set[tuple[str, str]]) -> dict | None:
-        """The edited documents' pages in every language, made as the whole build makes them, by path."""
+    def _remake(self, inputs, edited: set[tuple[str, str]]) -> tuple[dict, dict] | None:
+        """The edited documents' pages in every language, made as the whole build makes them, by path; and the
+        guide's chapters in each language (the PDFs')."""
         from .site import SiteBuilder, slugify
 
         made = self.made
         package = inputs.package
         offered_by = package.offered_by()
-        remade = {}
+        remade, guides = {}, {}
         for lang in made.site.languages:
             builder = SiteBuilder(inputs.config, inputs.content, made.safe, package.programmes, package.providers,
                                   inputs.benchmark, made.packages, made.release, made.report, offered_by,
@@ -290,9 +291,10 @@ class QuickRebuild:
                     pages.append(page)
             for page in pages:
                 remade[page.path] = page
+            guides[lang.code] = tuple(builder.document("guide", doc) for doc in inputs.content.guide)  # as build_site
         if any(path not in {p.path for p in made.site.pages} for path in remade):
             return None
-        return remade
+        return remade, guides
 
     def _render(self, made: MadeSite, pages: list, *, guide: bool = False, assets: dict | None = None) -> Update:
         """Render ``pages`` with their charts, write the files whose bytes changed, start the follow-up work."""
@@ -338,9 +340,8 @@ class QuickRebuild:
         """The search index of the new pages, and the guide PDF after a chapter's edit, as the whole build makes
         them, once edits have paused; written only if no newer edit came meanwhile."""
         from .build import BuildCache, indexed
-        from .guide import guide_pdf
-        from .render import template_environment
         from .errors import BuildError
+        from .render import guide_pdfs, template_environment
         from .search import BUNDLE
 
         time.sleep(FOLLOW_UP_DELAY)
@@ -352,9 +353,8 @@ class QuickRebuild:
         guide = self._pdf_stale
         if guide:
             site = made.site
-            env = template_environment(self.project, site.languages[0])
-            new["guide/ontrack-guide.pdf"] = guide_pdf(site.guide, env, site.config.site, site.release.date(),
-                                                       cache_dir=self._cache / "charts")
+            envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
+            new.update(guide_pdfs(site, envs, self._cache / "charts"))
         pages = {path: data for path, data in files.items() if path.endswith(".html") and path not in new}
         index = indexed(pages, BuildCache(self._cache))
         new.update(index)
