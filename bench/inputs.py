@@ -30,13 +30,13 @@ def demo_data(folder: Path, records: int, programmes: int | None = None) -> Path
     return folder
 
 
-def bench_project(work: Path) -> Path:
-    """A project folder of its own (the repository's content and reference figures), so that emptying its
-    chart cache for a cold build never touches the cache of someone building the repository's site."""
+def bench_project(work: Path, source: Path = REPO) -> Path:
+    """A project folder of its own (``source``'s content and reference figures, the repository's by default), so
+    that emptying its chart cache for a cold build never touches the cache of someone building that site."""
     project = work / "project"
     for name in ("content", "datasets/reference"):
         shutil.rmtree(project / name, ignore_errors=True)
-        shutil.copytree(REPO / name, project / name)
+        shutil.copytree(source / name, project / name)
     return project
 
 

@@ -110,8 +110,8 @@ def probe_build(args) -> dict:
     class CpuStageClock(build_module.StageClock):
         cpu: dict[str, float] = {}
 
-        def __init__(self) -> None:
-            super().__init__()
+        def __init__(self, *args, **kwargs) -> None:  # whatever the build's own clock takes, passed on
+            super().__init__(*args, **kwargs)
             self._cpu = time.process_time()
 
         def done(self, stage: str) -> None:

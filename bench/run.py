@@ -57,11 +57,13 @@ class Plan:
     large_repeat: int
     pages: int
     pages_records: int
+    programmes: int | None
     build_repeat: int
     demo_rebuild: bool
     verify: bool
     profile: bool
     work: Path
+    project: Path
     runs: dict[str, list[Run]] = field(default_factory=dict)
 
     def add(self, key: str, run: Run) -> Run:
@@ -96,8 +98,8 @@ class Journal:
 
 def run_plan(plan: Plan, resume: bool = False) -> None:
     work, logs = plan.work, plan.work / "logs"
-    project = bench_project(work)
-    data = {n: demo_data(work / f"data-{label(n)}", n) for n in plan.sizes}
+    project = bench_project(work, plan.project)
+    data = {n: demo_data(work / f"data-{label(n)}", n, plan.programmes) for n in plan.sizes}
     pages_data = demo_data(work / f"pages-{plan.pages}", plan.pages_records, plan.pages)
     mkdocs = mkdocs_project(work / f"mkdocs-{plan.pages}", pages_data / "programmes.csv")
     mkdocs_command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean", "--config-file",
@@ -106,6 +108,7 @@ def run_plan(plan: Plan, resume: bool = False) -> None:
     if plan.demo_rebuild:
         builds.append(("demo", REPO / "datasets" / "demo"))
     journal = Journal(work / "journal.jsonl", {"pages": plan.pages, "pages_records": plan.pages_records,
+                                                "programmes": plan.programmes, "project": str(plan.project),
                                                 "seed": SEED}, resume)
 
     def measured(key: str, rep: int, make, note) -> Run:
@@ -183,7 +186,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-verify", action="store_true", help="skip checking DuckDB's figures against ontrack's")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile the data stages, a cold build and the pages (bench/results/*.prof)")
+    parser.add_argument("--programmes", type=int,
+                        help="programmes in the inputs of --sizes (default: as ontrack demo-data chooses)")
+    parser.add_argument("--project", type=Path, default=BENCH.parent,
+                        help="the project whose content and reference figures are built (default: this repository)")
     parser.add_argument("--work", type=Path, default=BENCH / "work", help="inputs and scratch output (reused)")
+    parser.add_argument("--results", type=Path, default=BENCH / "results",
+                        help="where latest.json and latest.md go")
     parser.add_argument("--resume", action="store_true",
                         help="reuse the measurements an interrupted run left in WORK/journal.jsonl")
     args = parser.parse_args(argv)
@@ -193,10 +202,10 @@ def main(argv: list[str] | None = None) -> None:
             args.build_repeat = 0
     plan = Plan(sizes=[int(s.replace("_", "")) for s in args.sizes.split(",")], repeat=args.repeat,
                 large_repeat=min(args.repeat, args.large_repeat or args.repeat),
-                pages=args.pages, pages_records=args.pages_records,
+                pages=args.pages, pages_records=args.pages_records, programmes=args.programmes,
                 build_repeat=min(args.repeat, args.repeat if args.build_repeat is None else args.build_repeat),
                 demo_rebuild=not (args.no_demo_rebuild or args.quick), verify=not args.no_verify,
-                profile=args.profile, work=args.work.resolve())
+                profile=args.profile, work=args.work.resolve(), project=args.project.resolve())
     plan.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     run_plan(plan, resume=args.resume)
@@ -210,13 +219,13 @@ def main(argv: list[str] | None = None) -> None:
                         "pages": plan.pages, "pages_records": plan.pages_records}}
     summary = summarise(raw, meta["options"])
     report = markdown(summary, meta)
-    results = BENCH / "results"
-    results.mkdir(exist_ok=True)
+    results = args.results
+    results.mkdir(parents=True, exist_ok=True)
     (results / "latest.json").write_text(json.dumps({"meta": meta, "summary": summary, "runs": raw}, indent=2))
     (results / "latest.md").write_text(report)
     print()
     print(report)
-    say(f"done in {meta['seconds']:.0f} s; bench/results/latest.json and latest.md written")
+    say(f"done in {meta['seconds']:.0f} s; {results}/latest.json and latest.md written")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,20 @@ class BuildSummary:
     cache_misses: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class MadeSite:
+    """What a build made before writing it: kept by ``ontrack serve`` to redo only what an edit touches."""
+
+    inputs: Inputs
+    safe: SafeTable
+    report: DisclosureReport
+    release: dt.datetime
+    packages: list
+    extras: object                  # the open-data extras (publish.release.OpenData)
+    site: object                    # the site model (site.Site)
+    files: dict[str, bytes]         # every file of the output, by path
+
+
 class StageClock:
     """Wall-clock seconds of each stage, for the summary and the benchmark; ``on_stage`` hears of each as it ends."""
 
@@ -206,14 +220,16 @@ def indexed(pages: dict[str, bytes], cache: BuildCache) -> dict[str, bytes]:
 
 def build(project: Path, output: Path | None = None, data: Path | None = None, *,
           on_stage: Callable[[str, float], None] | None = None, progress: Progress | None = None,
-          chart_workers: int | None = None, use_cache: bool = True, reports: bool = False) -> BuildSummary:
+          chart_workers: int | None = None, use_cache: bool = True, reports: bool = False,
+          on_made: Callable[[MadeSite], None] | None = None) -> BuildSummary:
     """Build the whole site and its open data into ``output`` (default ``project/output``).
 
     ``on_stage(stage, seconds)`` hears of each stage as it ends and ``progress(task,
     done, total)`` of the items of long ones; ``chart_workers`` fixes the number of
     chart-rendering processes (default: chosen from the cores and the work);
     ``use_cache=False`` computes everything again (and leaves the cache as it was); ``reports`` adds
-    each provider's quality report (PDF per provider and language: ``ontrack reports``).
+    each provider's quality report (PDF per provider and language: ``ontrack reports``); ``on_made`` is
+    handed what was made (a ``MadeSite``) once it is written.
     """
     from .questionnaire.downloads import guide_downloads
     from .render import render_site
@@ -260,6 +276,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     written = write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
                            check=check)
     clock.done("write, validate and audit")
+    if on_made is not None:
+        on_made(MadeSite(inputs, safe, report, release, packages, extras, site, {path: files[path] for path in files}))
     cache.prune()
     charts = cache.hits["charts"] + cache.misses["charts"]
     return BuildSummary(output, written, sum(1 for p in pages if p.endswith(".html")), len(packages), report,

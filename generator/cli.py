@@ -264,6 +264,11 @@ class _ServeMessages:
     def built(self, summary, seconds: float) -> None:
         click.echo(f"Built {summary.pages} pages in {seconds:.1f} s.")
 
+    def updated(self, update, seconds: float) -> None:
+        pages = len(update.pages)
+        click.echo(f"Redid {pages} page{'' if pages == 1 else 's'} ({len(update.files)} files) in {seconds:.1f} s"
+                   + ("; the search index follows." if update.follow_up else "."))
+
     def failed(self, error: Exception) -> None:
         if isinstance(error, InputError):
             for line in error.lines():

@@ -136,13 +136,7 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
     files["robots.txt"] = b"User-agent: *\nAllow: /\n"
     if clock:
         clock.done("render pages")
-    from .guide import GUIDE_PDF, guide_pdf
-
-    for lang in site.languages:  # one PDF per language, each beside that language's guide pages
-        chapters = site.guide[lang.code]
-        files[lang.prefix + GUIDE_PDF] = guide_pdf(
-            [doc for doc, _translated in chapters], envs[lang.code], site.config.site, site.release.date(),
-            cache_dir=cache_dir, lang=lang, in_english={doc.slug for doc, translated in chapters if not translated})
+    files.update(guide_pdfs(site, envs, cache_dir))
     if clock:
         clock.done("guide PDFs")
     from .reports import provider_reports
@@ -153,6 +147,19 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
         cache.note("reports", tally.get("cached", 0), tally.get("made", 0))
     if clock:
         clock.done("quality reports")
+    return files
+
+
+def guide_pdfs(site: Site, envs: dict, cache_dir: Path | None) -> dict[str, bytes]:
+    """The guide as PDF in every language, each beside that language's guide pages."""
+    from .guide import GUIDE_PDF, guide_pdf
+
+    files = {}
+    for lang in site.languages:
+        chapters = site.guide[lang.code]
+        files[lang.prefix + GUIDE_PDF] = guide_pdf(
+            [doc for doc, _translated in chapters], envs[lang.code], site.config.site, site.release.date(),
+            cache_dir=cache_dir, lang=lang, in_english={doc.slug for doc, translated in chapters if not translated})
     return files
 
 

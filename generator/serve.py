@@ -89,6 +89,7 @@ class ServeEvents(Protocol):
     def serving(self, url: str, watched: list[str]) -> None: ...
     def rebuilding(self, changed: list[str]) -> None: ...
     def built(self, summary, seconds: float) -> None: ...
+    def updated(self, update, seconds: float) -> None: ...
     def failed(self, error: Exception) -> None: ...
 
 
@@ -312,6 +313,7 @@ def serve(project: Path, port: int, data: Path | None, events: ServeEvents) -> N
     build is done, every page says so and reloads when it is ready.
     """
     from .build import build
+    from .incremental import QuickRebuild
 
     project = project.resolve()
     site = PreviewSite()
@@ -319,10 +321,18 @@ def serve(project: Path, port: int, data: Path | None, events: ServeEvents) -> N
         output = Path(scratch) / "site"
         watcher = ChangeWatcher(lambda: watched_folders(project, data))
 
-        def rebuild() -> None:
+        quick = QuickRebuild(project, output)
+
+        def rebuild(changed: list[str]) -> None:
             started = time.perf_counter()
             try:
-                summary = build(project, output, data)
+                update = quick.update(changed)
+                if update is not None:  # only the pages the edit touches, redone in the served folder
+                    site.publish(output)
+                    events.updated(update, time.perf_counter() - started)
+                    return
+                quick.forget()
+                summary = build(project, output, data, on_made=quick.keep)
             except Exception as exc:  # noqa: BLE001 - a bug is shown with its traceback, and the server stays up
                 site.fail(_error_lines(exc))
                 events.failed(exc)
@@ -331,11 +341,11 @@ def serve(project: Path, port: int, data: Path | None, events: ServeEvents) -> N
             events.built(summary, time.perf_counter() - started)
 
         events.serving(server.url, [_shown(f, project) for f in watcher.folders()])
-        rebuild()
+        rebuild([])
         while True:
             changed = watcher.wait()
             events.rebuilding([_shown(Path(p), project) for p in changed])
-            rebuild()
+            rebuild(changed)
 
 
 def _shown(path: Path, project: Path) -> str:

@@ -13,7 +13,8 @@ python="${PYTHON:-python3}"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian's packages: Pango for WeasyPrint and a font (the guide PDF); for the tests, Debian's Chromium (never a
-# browser downloaded by a test tool), poppler to read the PDF back, Java for the HTML checker, npm for both.
+# browser downloaded by a test tool), poppler to read the PDF back, Java (17 or newer) for the HTML checker and
+# for Spark in tests/test_spark.py, npm for the browser tests' helpers.
 missing=()
 has_package() { dpkg -s "$1" >/dev/null 2>&1; }
 "$python" -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)  # Debian ships ensurepip apart
