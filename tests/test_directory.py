@@ -49,7 +49,7 @@ def _expected(cell) -> str | None:
     if cell is None or pd.isna(cell["value"]):
         return None
     if cell["kind"] == "rate":
-        return ENGLISH.pct(float(cell["value"]) * 100, 1)
+        return ENGLISH.pct(float(cell["value"]) * 100)
     return ENGLISH.money(float(cell["value"]), cell["currency"])
 
 
@@ -183,10 +183,10 @@ def test_the_cross_country_page_shows_the_reference_figures_and_only_them(demo):
     assert set(rows) == set(reference["geo"])
     for r in reference.itertuples():
         assert f'<a href="{html.escape(r.source_url)}"' in rows[r.geo] or f'<a href="{r.source_url}"' in rows[r.geo]
-        assert ENGLISH.pct(float(r.value), 1) in _text(rows[r.geo]), (r.geo, r.year)
+        assert ENGLISH.pct(float(r.value)) in _text(rows[r.geo]), (r.geo, r.year)
     shown = re.findall(r"\d+\.\d%", _text("".join(rows.values())).replace(" points", ""))
-    assert Counter(shown) <= Counter(ENGLISH.pct(float(v), 1) for v in reference["value"]) + Counter(
-        ENGLISH.pct(abs(float(v) - 82.0), 1) for v in reference["value"])
+    assert Counter(shown) <= Counter(ENGLISH.pct(float(v)) for v in reference["value"]) + Counter(
+        ENGLISH.pct(abs(float(v) - 82.0)) for v in reference["value"])
     # Linked from the countries index.
     assert 'href="eu-target/index.html"' in (site / "countries" / "index.html").read_text(encoding="utf-8")
 

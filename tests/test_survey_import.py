@@ -16,6 +16,7 @@ import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from pyxform.xls2xform import convert
@@ -285,8 +286,12 @@ def built(imported):
 
 
 def _percent(numerator: int, base: int) -> str:
-    """A rate as the site publishes it below a base of 2,000: whole percentage points, halves up."""
-    return f"{(200 * numerator + base) // (2 * base)}.0"
+    """A rate as the site publishes it: in the step its rounded base carries (``precision.RATE_STEPS``),
+    halves up."""
+    from generator.precision import published_steps, round_count, steps_per_whole
+
+    steps = steps_per_whole(np.array(["rate"]), round_count([base], 5))
+    return f"{100 * published_steps([numerator], [base], steps)[0] / steps[0]:.1f}"
 
 
 def _rounded(base: int) -> str:
