@@ -409,8 +409,9 @@ def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, up
         fixed = np.ones(system.size, dtype=bool)
         fixed[free] = False
         held = np.where(fixed, truth, 0.0)
-        mine_rows = np.flatnonzero(np.diff(rows[:, free].tocsr().indptr) > 0)
-        local = rows[mine_rows][:, free].tocsr()
+        columns = rows[:, free].tocsr()
+        mine_rows = np.flatnonzero(np.diff(columns.indptr) > 0)
+        local = columns[mine_rows]
         shift = rows[mine_rows] @ held
         model = _model(local, lower[mine_rows] - shift, upper[mine_rows] - shift)
         findings.programmes_solved += 1

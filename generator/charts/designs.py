@@ -87,11 +87,15 @@ def _plural(forms: Callable[[int], str], count: str, /, **fields: str) -> str:
     return f"(({count}) == 1 ? {_written(forms(1), **fields)} : {_written(forms(2), **fields)})"
 
 
+#: d3-format for a figure to its published digits: a tenth where it has one, else none (``i18n.published_decimals``).
+_PUBLISHED_DIGITS = ".1~f"
+
+
 def _pct(lang: Language, value: str, digits: int | None = None) -> str:
     """Vega expression: a percentage as the locale writes it ("61.2%", "61,2 %"), with ``digits`` decimals or,
     without, to its published digits ("60%"), as ``i18n.Language.pct`` writes it; the number by Vega's locale."""
     prefix, suffix = percent_affixes(lang)
-    pattern = ".1~f" if digits is None else f".{digits}f"
+    pattern = _PUBLISHED_DIGITS if digits is None else f".{digits}f"
     return " + ".join([*([_js(prefix)] if prefix else []), f"format({value}, '{pattern}')",
                        *([_js(suffix)] if suffix else [])])
 
@@ -103,7 +107,7 @@ def _pct_or_hidden(lang: Language, value: str) -> str:
 
 def _interval(lang: Language) -> str:
     """Vega expression: the 95% interval as in the tables ("70–84.6%"), or ''."""
-    return (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '.1~f') + '–' + "
+    return (f"isValid(datum.ci_low) && isValid(datum.ci_high) ? format(datum.ci_low, '{_PUBLISHED_DIGITS}') + '–' + "
             f"{_pct(lang, 'datum.ci_high')} : ''")
 
 
