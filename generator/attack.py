@@ -14,7 +14,7 @@ and ``upper_protection`` above it; a mean's sum must be uncertain by
 
 Facts that pin a count exactly are propagated first: an identity with one
 unknown left gives it away, and counts that add up to 0 are each 0. What is
-still unknown falls into independent parts; in each, one interior point takes
+still unknown falls into independent parts; in each, one feasible point takes
 as many cells as it can to their protection at once (a capped sum), and the
 cells left get programmes of their own, exact optima whose duals name the
 published cells that hold them. The relaxation is linear, as in tau-Argus: an
@@ -41,7 +41,7 @@ from .identities import GROUP_COLUMNS, System, build_system, cell_sums, group_ke
 _EPS = 1e-6
 #: A stalled set of at most this many targets is solved one target at a time rather than halved.
 _SINGLES = 100
-#: How near its need an interior point must take a target to certify it (a thousandth of a graduate).
+#: How near its need a feasible point must take a target to certify it (a thousandth of a graduate).
 _POINT_EPS = 1e-3
 #: Up to this many counts, what no neighbourhood proves is decided over the whole system (an exact least and
 #: most); beyond it, a cell no neighbourhood proves protected counts as narrowed.
@@ -362,7 +362,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
     if exact:
         low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings)
     else:
-        low, high, binding = _attack_local(system, rows, lower, upper, numerators, need_low, need_high,
+        low, high, binding = _attack_local(system, rows, lower, upper, numerators, (need_low, need_high, ceiling),
                                            group_of_cell[targets], atoms.ravel(), findings)
     left = ~_reached(low, high, need_low, need_high, ceiling)
     if exact is None and left.any() and system.size <= EXACT_SIZE:
@@ -388,44 +388,88 @@ def _reached(low, high, need_low, need_high, ceiling) -> np.ndarray:
 
 
 def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,
-                  numerators: sparse.csr_matrix, need_low: np.ndarray, need_high: np.ndarray,
+                  numerators: sparse.csr_matrix, need: tuple[np.ndarray, np.ndarray, np.ndarray],
                   target_groups: np.ndarray, truth: np.ndarray, findings: Findings):
     """Each target's interval with only the counts of its neighbourhood free and every other count at its
     true value: the groups of its own country at its point in time (every level, provider and cohort),
     with the fields and all countries above them; for a field or all-countries cell, every group at its
     point in time. The true counts meet every fact, so this is a part of what the attacker can reach:
-    its least is at least the attacker's least, its most at most the attacker's most."""
+    its least is at least the attacker's least, its most at most the attacker's most.
+
+    With the other countries held, a total across countries can only give way as far as its own rounding.
+    A target the neighbourhood does not clear gets a second one with a partner: the other country with the
+    most programmes in the target's fields, whose programmes, providers and totals in those fields are
+    freed as well, so that what one country gains the other can lose."""
+    need_low, need_high, ceiling = need
     groups = system.groups
     geo = groups["geo"].astype(str).to_numpy()
     months = groups["months_after"].to_numpy()
-    k = len(system.basis.atoms)
     n = len(target_groups)
     low, high = np.full(n, np.nan), np.full(n, np.nan)
     binding: dict[int, set[int]] = {}
     keys = pd.DataFrame({"months": months[target_groups], "geo": geo[target_groups]})
     for (m, country), at in keys.groupby(["months", "geo"], sort=True).indices.items():
         near = (months == m) & ((geo == country) | (geo == "") if country else True)
-        free = (np.flatnonzero(near)[:, None] * k + np.arange(k)).ravel()
-        fixed = np.ones(system.size, dtype=bool)
-        fixed[free] = False
-        held = np.where(fixed, truth, 0.0)
-        columns = rows[:, free].tocsr()
-        mine_rows = np.flatnonzero(np.diff(columns.indptr) > 0)
-        local = columns[mine_rows]
-        shift = rows[mine_rows] @ held
-        model = _model(local, lower[mine_rows] - shift, upper[mine_rows] - shift)
-        findings.programmes_solved += 1
-        objectives = numerators[at][:, free].tocsr()
-        offset = numerators[at] @ held
-        for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
-            found: dict[int, np.ndarray] = {}
-            local_bound = np.full(len(at), np.nan)
-            _bound(model, objectives, np.arange(len(at)), local_bound, need[at] - offset, minimise, found,
-                   singles=False)
-            bound[at] = local_bound + offset
-            for target, local_rows in found.items():
-                binding.setdefault(int(at[target]), set()).update(mine_rows[local_rows].tolist())
+        _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near, at,
+                    low, high, binding, findings)
+        left = at[~_reached(low[at], high[at], need_low[at], need_high[at], ceiling[at])]
+        partner = _partner(groups, m, country, target_groups[left]) if country and len(left) else None
+        if partner is not None:
+            _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near | partner,
+                        left, low, high, binding, findings)
     return low, high, binding
+
+
+def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near, at,
+                low, high, binding, findings) -> None:
+    """The targets ``at`` bounded with the groups ``near`` free and every other count at its true value;
+    a bound replaces what ``low``/``high`` hold where it is wider."""
+    k = len(system.basis.atoms)
+    free = (np.flatnonzero(near)[:, None] * k + np.arange(k)).ravel()
+    fixed = np.ones(system.size, dtype=bool)
+    fixed[free] = False
+    held = np.where(fixed, truth, 0.0)
+    columns = rows[:, free].tocsr()
+    mine_rows = np.flatnonzero(np.diff(columns.indptr) > 0)
+    local = columns[mine_rows]
+    shift = rows[mine_rows] @ held
+    model = _model(local, lower[mine_rows] - shift, upper[mine_rows] - shift)
+    findings.programmes_solved += 1
+    objectives = numerators[at][:, free].tocsr()
+    offset = numerators[at] @ held
+    for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
+        found: dict[int, np.ndarray] = {}
+        local_bound = np.full(len(at), np.nan)
+        _bound(model, objectives, np.arange(len(at)), local_bound, need[at] - offset, minimise, found,
+               singles=False)
+        local_bound += offset
+        wider = np.isnan(bound[at]) | ((local_bound < bound[at]) if minimise else (local_bound > bound[at]))
+        bound[at[wider]] = local_bound[wider]
+        for target, local_rows in found.items():
+            if wider[target]:
+                binding[int(at[target])] = set(mine_rows[local_rows].tolist())
+
+
+def _partner(groups: pd.DataFrame, months: int, country: str, target_groups: np.ndarray) -> np.ndarray | None:
+    """The groups of the partner of ``country`` at ``months`` for these targets (see ``_attack_local``):
+    of the other country with the most programmes in the targets' fields, those programmes, their
+    providers, the country and its country+field totals of those fields. All its fields where a target
+    is a country or provider total."""
+    level = groups["level"].astype(str).to_numpy()
+    geo = groups["geo"].astype(str).to_numpy()
+    field = groups["field"].astype(str).to_numpy()
+    provider = groups["provider_code"].astype(str).to_numpy()
+    at_months = groups["months_after"].to_numpy() == months
+    fields = np.unique(field[target_groups])
+    in_fields = np.isin(field, fields) if "" not in fields else np.ones(len(groups), dtype=bool)
+    programmes = at_months & (level == "programme") & in_fields & (geo != country)
+    if not programmes.any():
+        return None
+    best = pd.Series(geo[programmes]).value_counts().index[0]
+    chosen = programmes & (geo == best)
+    ours = at_months & (geo == best)
+    return (chosen | (ours & (level == "country")) | (ours & (level == "country_field") & in_fields)
+            | (ours & (level == "provider") & np.isin(provider, provider[chosen])))
 
 
 def _attack_whole(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,
@@ -573,7 +617,10 @@ def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarra
             vertex: bool = False):
     """Each objective's value at a feasible point that maximises the sum of min(objective - need, 0)
     (of need - objective when minimising): every objective is taken as far as its need if it can be.
-    With ``vertex``, the point is a simplex vertex, returned with the duals of the model's own rows."""
+    With ``vertex``, also the duals of the model's own rows at that point.
+
+    The point is a simplex vertex. An interior point was tried first: as fast while most targets can get
+    there, and up to thirty times slower once the few left cannot (measured on the demo's neighbourhoods)."""
     n, m = model.getNumCol(), objectives.shape[0]
     rows, cols = model.getNumRow(), np.arange(n, n + m, dtype=np.int32)
     model.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
@@ -585,15 +632,7 @@ def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarra
                   block.indptr[:-1].astype(np.int32), block.indices.astype(np.int32), block.data)
     try:
         model.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        # An interior point: many times faster than the simplex on these programmes, and spread over the
-        # targets rather than at a vertex. Any feasible point certifies what it reaches.
-        if not vertex:
-            model.setOptionValue("solver", "ipm")
-            model.setOptionValue("run_crossover", "off")
-            model.run()
-            model.setOptionValue("solver", "choose")
-        if vertex or model.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # the simplex decides
-            model.run()
+        model.run()
         status = model.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the attacker's linear programme ended as {model.modelStatusToString(status)}")
