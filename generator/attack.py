@@ -23,6 +23,7 @@ attacker who also reasons in whole numbers may narrow a little further.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -423,7 +424,8 @@ def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, up
 def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near, at,
                 low, high, binding, findings) -> None:
     """The targets ``at`` bounded with the groups ``near`` free and every other count at its true value;
-    a bound replaces what ``low``/``high`` hold where it is wider."""
+    a bound replaces what ``low``/``high`` hold where it is wider. The same programme with the same
+    targets (a neighbourhood where nothing was hidden since the last round) is answered from ``_MEMO``."""
     k = len(system.basis.atoms)
     free = (np.flatnonzero(near)[:, None] * k + np.arange(k)).ravel()
     fixed = np.ones(system.size, dtype=bool)
@@ -433,21 +435,47 @@ def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, tru
     mine_rows = np.flatnonzero(np.diff(columns.indptr) > 0)
     local = columns[mine_rows]
     shift = rows[mine_rows] @ held
-    model = _model(local, lower[mine_rows] - shift, upper[mine_rows] - shift)
-    findings.programmes_solved += 1
+    local_lower, local_upper = lower[mine_rows] - shift, upper[mine_rows] - shift
     objectives = numerators[at][:, free].tocsr()
     offset = numerators[at] @ held
-    for minimise, bound, need in ((True, low, need_low), (False, high, need_high)):
-        found: dict[int, np.ndarray] = {}
-        local_bound = np.full(len(at), np.nan)
-        _bound(model, objectives, np.arange(len(at)), local_bound, need[at] - offset, minimise, found,
-               singles=False)
-        local_bound += offset
+    needs = (need_low[at] - offset, need_high[at] - offset)
+    key = _digest(local, local_lower, local_upper, objectives, *needs)
+    if key not in _MEMO:
+        model = _model(local, local_lower, local_upper)
+        findings.programmes_solved += 1
+        answers = []
+        for minimise, need in ((True, needs[0]), (False, needs[1])):
+            found: dict[int, np.ndarray] = {}
+            local_bound = np.full(len(at), np.nan)
+            _bound(model, objectives, np.arange(len(at)), local_bound, need, minimise, found, singles=False)
+            answers.append((local_bound, found))
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = answers
+    for minimise, bound, (local_bound, found) in zip((True, False), (low, high), _MEMO[key]):
+        local_bound = local_bound + offset
         wider = np.isnan(bound[at]) | ((local_bound < bound[at]) if minimise else (local_bound > bound[at]))
         bound[at[wider]] = local_bound[wider]
         for target, local_rows in found.items():
             if wider[target]:
                 binding[int(at[target])] = set(mine_rows[local_rows].tolist())
+
+
+#: Neighbourhood programmes answered so far, by ``_digest`` of everything they are made of: the rounds of
+#: disclosure control attack every primary cell again at the end, and the build's audit once more.
+_MEMO: dict[bytes, list] = {}
+_MEMO_SIZE = 4096
+
+
+def _digest(*arrays) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    for array in arrays:
+        parts = (array.indptr, array.indices, array.data) if sparse.issparse(array) else (array,)
+        for part in parts:
+            part = np.ascontiguousarray(part)
+            digest.update(str((part.dtype, part.shape)).encode())
+            digest.update(part.tobytes())
+    return digest.digest()
 
 
 def _partner(groups: pd.DataFrame, months: int, country: str, target_groups: np.ndarray) -> np.ndarray | None:
