@@ -88,6 +88,27 @@ def test_a_chain_across_two_relations_that_subtraction_misses_is_caught_and_then
     assert _pooled_interval(findings, cells, "SECTOR_Q", "AT-101-3-002").protected
 
 
+def test_a_neighbourhood_asked_again_is_answered_from_memory_with_the_same_bounds(tmp_path):
+    # The last round of disclosure control and the build's audit ask the neighbourhood programmes again;
+    # where nothing changed, no programme is solved and the intervals are the ones found the first time.
+    cells = _sector_q(tmp_path)
+    subtraction_only, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    frame = cells.cells.reset_index(drop=True)
+    groups, group_of_cell = group_keys(frame)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    published = subtraction_only.cells.reset_index(drop=True)["flag"].to_numpy() != "c"
+    primary = np.isin(subtraction_only.cells.reset_index(drop=True)["suppression_reason"], PRIMARY_REASONS)
+    shown = Shown.of_counts(frame, published, DisclosureOptions().rounding_base)
+    first = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=False)
+    again = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=False)
+    assert first.programmes_solved > 0 and again.programmes_solved == 0
+    assert [(i.cell, i.low, i.high) for i in again.intervals] == [(i.cell, i.low, i.high) for i in first.intervals]
+    assert again.binding.keys() == first.binding.keys()
+    # Another protection asks other needs of the same programme: it is solved again.
+    wider = attack(system, frame, group_of_cell, shown, primary, Protection(2, 2), exact=False)
+    assert wider.programmes_solved > 0
+
+
 def test_the_digits_of_a_small_base_leave_a_chain_open_that_exact_counts_closed(tmp_path):
     # Thirty electricians, all matched and employed; thirty cooks, of whom twenty were matched and are all
     # employed. With exact counts the country's 50 employed of 50, less the electricians' 30, left the cooks
