@@ -147,7 +147,7 @@ CASES = [
                                                     "  title: Monitoring of Education-related Employment Behaviour\n  description: the same page\n"),
      ("content/countries/AT.md", 52, "sources[2].description", "front-matter")),
     ("reviewed-after-release", edit_file("content/countries/AT.md", "last_reviewed: 2026-11-22", "last_reviewed: 2027-01-31"),
-     ("content/countries/AT.md", None, "last_reviewed", "reviewed-after-release")),
+     ("content/countries/AT.md", 65, "last_reviewed", "reviewed-after-release")),
     ("translated-list-too-short", edit_file("content/countries/NL.nl.md", "- CBS (Centraal Bureau voor de Statistiek)\n", ""),
      ("content/countries/NL.nl.md", 4, "bodies", "translation-length")),
     ("translated-figures-too-many", edit_file("content/countries/NL.nl.md", "figures:\n", "figures:\n- indicator: extra\n"),

@@ -513,11 +513,17 @@ def _read(path: Path, file: str) -> str:
         raise_if([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")])
 
 
-def reviewed_after_release(content: Content, release_date: dt.date | None) -> list[Problem]:
-    """A profile's last_reviewed is the day its sources were checked: a release cannot carry a later one."""
+def reviewed_after_release(content: Content, release_date: dt.date | None, project: Path | None = None) -> list[Problem]:
+    """A profile's last_reviewed is the day its sources were checked: a release cannot carry a later one.
+    With ``project``, each problem points at the line of last_reviewed in its file."""
     if release_date is None:
         return []
-    return [Problem(c.path, None, "last_reviewed", "reviewed-after-release",
+
+    def line(profile: CountryProfile) -> int | None:
+        path = project / profile.path if project is not None else None
+        return _key_lines(path.read_text(encoding="utf-8")).get("last_reviewed") if path and path.is_file() else None
+
+    return [Problem(c.path, line(c), "last_reviewed", "reviewed-after-release",
                     f"{c.last_reviewed.isoformat()} is after the release date {release_date.isoformat()} in "
                     "content/site.toml: a profile cannot have been checked after the release it appears in")
             for c in content.countries if c.last_reviewed > release_date]
