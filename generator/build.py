@@ -119,7 +119,7 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
             problems += exc.problems
             uncounted += exc.uncounted
     if config is not None and content is not None:
-        problems += reviewed_after_release(content, config.site.release_date)
+        problems += reviewed_after_release(content, config.site.release_date, project)
     if config is not None:
         try:
             benchmark = load_reference(project / config.data.reference, project)

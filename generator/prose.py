@@ -37,8 +37,38 @@ def _markdown_to_html(text: str, shift_headings: int) -> str:
     html = converter.convert(text)
     if shift_headings:
         html = re.sub(r"<(/?)h([1-6])", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift_headings)}", html)
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+    html = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="noopener noreferrer", strip_comments=True)
+    return _stack_wide_tables(html)
+
+
+#: From this many columns a Markdown table becomes one card per row on a phone (``table.stacked`` in site.css):
+#: at 320 px three columns or more leave each a few dozen pixels, a word or less a line.
+STACK_FROM_COLUMNS = 3
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_CELL_TEXT = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+
+
+def _stack_wide_tables(html: str) -> str:
+    """Mark each table of STACK_FROM_COLUMNS columns or more as ``stacked`` and give every body cell its column's
+    name (``data-label``), which the phone layout shows before the cell. Runs after nh3, on its output: the
+    labels are the header cells' own (already escaped) text, so nothing new enters the markup."""
+
+    def stack(table: re.Match) -> str:
+        inner = table.group(1)
+        head, _, body = inner.partition("</thead>")
+        labels = [re.sub(r"<[^>]+>", "", cell).strip().replace('"', "&quot;") for cell in _CELL_TEXT.findall(head)]
+        if not body or len(labels) < STACK_FROM_COLUMNS:
+            return table.group(0)
+
+        def label_row(row: re.Match) -> str:
+            names = iter(labels)
+            return re.sub(r"<td(?=[ >])", lambda _: f'<td data-label="{next(names, "")}"', row.group(0))
+
+        body = re.sub(r"<tr>.*?</tr>", label_row, body, flags=re.S)
+        return f'<table class="stacked">{head}</thead>{body}</table>'
+
+    return _TABLE.sub(stack, html)
 
 
 def headings(html: str) -> list[tuple[str, str]]:

@@ -51,9 +51,25 @@ def template_environment(project: Path | None, lang: Language = ENGLISH) -> jinj
                              lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(lang.translations, newstyle=True)
     env.policies["ext.i18n.trimmed"] = True
-    env.filters |= {"pct": lang.pct, "num": lang.num, "money": lang.money, "count": lang.count, "date": lang.date}
+    env.filters |= {"pct": lang.pct, "num": lang.num, "money": lang.money, "count": lang.count, "date": lang.date,
+                    "partial_date": lambda value: partial_date(value, lang)}
     env.globals |= {"template_folders": [str(f) for f in folders], "europe_map": status_map_svg, "lang": lang}
     return env
+
+
+def partial_date(value: str, lang: Language) -> str:
+    """A date known to the year, the month or the day ('2023', '2023-05', '2023-05-10'), written out only as far as it
+    is known: '2023', 'May 2023', '10 May 2023' (in the language's own words)."""
+    import datetime as dt
+
+    from babel.dates import format_skeleton
+
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return value
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=lang.locale)
+    return lang.date(dt.date(*parts))
 
 
 #: National system -> (CSS class, hatch pattern): the map never tells its categories by colour alone.

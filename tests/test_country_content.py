@@ -176,13 +176,32 @@ def test_statuses_and_years(profile):
         _check_statuses(rel["statuses"], RELATED_STATUSES, f"{geo}: related {rel['id']}")
 
 
+def _source_urls(meta) -> list[str]:
+    return [s["url"] if isinstance(s, dict) else s for s in meta["sources"]]
+
+
 def test_sources_are_urls(profile):
     geo, meta, _, _ = profile
-    for url in meta["sources"]:
+    for url in _source_urls(meta):
         assert isinstance(url, str) and url == url.strip() and " " not in url, f"{geo}: {url!r}"
         parts = urlparse(url)
         assert parts.scheme in {"http", "https"} and parts.netloc, f"{geo}: not an http(s) URL: {url!r}"
-    assert len(meta["sources"]) == len(set(meta["sources"])), f"{geo}: duplicate sources"
+    assert len(_source_urls(meta)) == len(set(_source_urls(meta))), f"{geo}: duplicate sources"
+
+
+def test_every_source_can_be_cited(profile):
+    """Each source names its publisher, its title (or, where none could be established, a description in
+    its place), the day it was accessed (not after the profile's last review) and, where known, its date."""
+    geo, meta, _, _ = profile
+    for source in meta["sources"]:
+        assert isinstance(source, dict), f"{geo}: {source!r} is a bare URL, with nothing to cite it by"
+        assert source.get("publisher"), f"{geo}: {source['url']} has no publisher"
+        assert bool(source.get("title")) != bool(source.get("description")), \
+            f"{geo}: {source['url']} needs its title or, where none was established, a description"
+        assert isinstance(source.get("accessed"), dt.date), f"{geo}: {source['url']} has no access date"
+        assert source["accessed"] <= meta["last_reviewed"], f"{geo}: {source['url']} accessed after the review"
+        if "published" in source:
+            assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", str(source["published"])), f"{geo}: {source['published']!r}"
 
 
 # ------------------------------------------------------- facts vs reference
@@ -201,7 +220,7 @@ def test_timeline_matches_reference(profile):
 
 def test_sources_match_reference(profile):
     geo, meta, _, ref = profile
-    assert meta["sources"] == ref["sources"], geo
+    assert _source_urls(meta) == ref["sources"], geo
 
 
 def test_other_facts_match_reference(profile):
@@ -254,7 +273,7 @@ def test_body_headings_start_at_level_two(profile):
 def test_body_links_only_to_entry_sources(profile):
     geo, meta, body, _ = profile
     for url in MD_LINK.findall(body):
-        assert url in meta["sources"], f"{geo}: body links to {url!r}, not one of the entry's sources"
+        assert url in _source_urls(meta), f"{geo}: body links to {url!r}, not one of the entry's sources"
 
 
 NATIONAL_SYSTEMS = {"runs", "partial", "general", "none"}

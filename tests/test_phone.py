@@ -159,3 +159,38 @@ def test_the_phone_list_sorts_by_employment(browser, demo_site, phone_pages):
     rates = [float(v) for v in page.eval_on_selector_all("#programme-table tbody tr", "rows => rows.map(r => r.dataset.emp)")]
     assert rates == sorted(rates, reverse=True)
     context.close()
+
+
+#: Each Markdown table of three columns or more on the page (the guide's calendars, checklists and questionnaire):
+#: the narrowest of its filled cells, how far its cells reach, and how many cells go without their column's name.
+PROSE_TABLES = """() => {
+  const viewport = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('.prose table')].filter(t => t.querySelector('thead th:nth-child(3)')).map(t => {
+    const cells = [...t.querySelectorAll('tbody td')].filter(td => td.getClientRects().length && td.textContent.trim());
+    const boxes = cells.map(td => td.getBoundingClientRect());
+    return {narrowest: Math.round(Math.min(...boxes.map(b => b.width))), right: Math.round(Math.max(...boxes.map(b => b.right))),
+            viewport, unnamed: cells.filter(td => !td.dataset.label).length,
+            named: getComputedStyle(cells[0], '::before').content};
+  });
+}"""
+
+
+@pytest.mark.parametrize("language", ["", "nl/"])
+def test_guide_tables_are_readable_on_the_narrowest_phone(browser, demo_site, demo_build, language):
+    """At 320 px a table of three columns or more used to keep its columns side by side, each 28-45 px wide, its
+    words broken letter by letter. Now each row is a card: every cell the width of the screen, after its column's
+    name, nothing past the edge."""
+    chapters = sorted(p.parent.relative_to(demo_build).as_posix()
+                      for p in demo_build.glob(f"{language}guide/*/index.html") if p.parent.name != "downloads")
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    tables = {}
+    for chapter in chapters:
+        page.goto(f"{demo_site}{chapter}/index.html")
+        for i, table in enumerate(page.evaluate(PROSE_TABLES)):
+            tables[f"{chapter} table {i + 1}"] = table
+    context.close()
+    assert len(tables) >= 10, sorted(tables)
+    cramped = {name: t for name, t in tables.items() if t["narrowest"] < 0.75 * t["viewport"]
+               or t["right"] > t["viewport"] or t["unnamed"] or t["named"] in ("none", "normal")}
+    assert not cramped, cramped

@@ -80,6 +80,32 @@ class NationalFigure:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A document a profile's facts come from, as a reader would cite it.
+
+    ``title`` is the document's own title; where it could not be established, ``description`` says in our
+    words what the document is (a citation shows it in square brackets) and ``title`` stays empty. An
+    unknown ``published`` date is left empty and shown as such, never guessed. ``accessed`` is the day the
+    profile's facts were checked against the document. A source given as a bare URL (the older form) has
+    only its ``url``.
+    """
+
+    url: str
+    title: str = ""
+    description: str = ""
+    language: str = ""       # the title's language (BCP 47), when it is not English
+    publisher: str = ""
+    published: str = ""      # YYYY, YYYY-MM or YYYY-MM-DD; "" when the source gives no date
+    edition: str = ""        # which version of a page that changes: "2024 update", "data extracted in July 2025"
+    accessed: dt.date | None = None
+
+    @property
+    def bare(self) -> bool:
+        """Given as a bare URL, with nothing to cite it by."""
+        return not (self.title or self.description or self.publisher)
+
+
+@dataclass(frozen=True)
 class CountryProfile:
     geo: str
     name: str
@@ -94,7 +120,7 @@ class CountryProfile:
     indicators: tuple[str, ...]
     figures: tuple[NationalFigure, ...]
     cedefop_ids: tuple[int, ...]
-    sources: tuple[str, ...]
+    sources: tuple[Source, ...]
     confidence: str
     last_reviewed: dt.date
     body: str
@@ -243,6 +269,94 @@ def is_web_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 
+#: Keys of a source given as a mapping; ``url``, ``publisher`` and ``accessed`` are required, and one of
+#: ``title`` (the document's own) or ``description`` (ours, where no title could be established).
+SOURCE_KEYS = ("url", "title", "description", "language", "publisher", "published", "edition", "accessed")
+_PUBLISHED = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _item_lines(text: str, key: str) -> list[int]:
+    """The line of each item of the top-level list ``key`` in the front matter, in order."""
+    lines, inside = [], False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number > 1 and line.strip() == "---":
+            break
+        if re.match(r"^[A-Za-z_][\w-]*:", line):
+            inside = line.startswith(f"{key}:")
+        elif inside and line.startswith("- "):
+            lines.append(number)
+    return lines
+
+
+def parse_sources(c: _Checker, text: str, reviewed: dt.date | None) -> tuple[Source, ...]:
+    """The profile's sources, each a bare URL or a mapping of SOURCE_KEYS; every problem names its item."""
+    items = c.get("sources", list, default=[])
+    lines = _item_lines(text, "sources")
+    sources, seen = [], set()
+    for i, item in enumerate(items):
+        where, line = f"sources[{i}]", lines[i] if i < len(lines) else c.lines.get("sources")
+
+        def bad(key: str, message: str, code: str = "front-matter") -> None:
+            c.problems.append(Problem(c.file, line, f"{where}.{key}" if key else where, code, message))
+
+        if isinstance(item, str):
+            source = Source(url=item)
+        elif isinstance(item, dict):
+            for key in sorted(set(item) - set(SOURCE_KEYS), key=str):
+                bad(str(key), f"unknown key: a source holds {', '.join(SOURCE_KEYS)}", "unknown-key")
+            texts = {}
+            for key in ("url", "title", "description", "language", "publisher", "edition"):
+                value = item.get(key)
+                if value is not None and not _is(value, str):
+                    bad(key, f"must be a non-empty string, not {value!r}")
+                    value = None
+                texts[key] = (value or "").strip()
+            for key in ("url", "publisher"):
+                if key not in item:
+                    bad(key, "is required", "missing-key")
+            if "title" not in item and "description" not in item:
+                bad("title", "is required: the document's own title, or a description in its place where no "
+                    "title could be established", "missing-key")
+            elif texts["title"] and texts["description"]:
+                bad("description", "give the document's own title or a description of it, not both")
+            published = item.get("published")
+            if isinstance(published, dt.date) and not isinstance(published, dt.datetime):
+                published = published.isoformat()
+            elif _is(published, int):
+                published = str(published)
+            if published is not None and not (isinstance(published, str) and _PUBLISHED.fullmatch(published)):
+                bad("published", f"must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {item.get('published')!r}; "
+                    "leave it out when the source gives no date")
+                published = None
+            accessed = item.get("accessed")
+            if "accessed" not in item:
+                bad("accessed", "is required: the day the facts were checked against this source", "missing-key")
+                accessed = None
+            elif not _is(accessed, dt.date):
+                bad("accessed", f"must be a date (YYYY-MM-DD), not {accessed!r}")
+                accessed = None
+            elif reviewed is not None and accessed > reviewed:
+                bad("accessed", f"{accessed.isoformat()} is after last_reviewed ({reviewed.isoformat()}): the "
+                    "profile was reviewed when its sources were last checked, so move last_reviewed", "accessed-after-review")
+            if published and accessed and published > accessed.isoformat():
+                bad("published", f"{published} is after the day the source was accessed ({accessed.isoformat()})")
+            source = Source(url=texts["url"], title=texts["title"], description=texts["description"],
+                            language=texts["language"], publisher=texts["publisher"], published=published or "",
+                            edition=texts["edition"], accessed=accessed)
+        else:
+            bad("", f"must be a URL or a mapping with {', '.join(SOURCE_KEYS)}, not {item!r}")
+            continue
+        if (source.url or isinstance(item, str)) and not is_web_url(source.url):
+            bad("url" if isinstance(item, dict) else "", f"{source.url!r} is not a well-formed http(s) URL")
+        elif source.url in seen:
+            bad("url" if isinstance(item, dict) else "", f"{source.url!r} is listed twice", "duplicate-source")
+        seen.add(source.url)
+        sources.append(source)
+    if "sources" in c.meta and not items:
+        c.bad("sources", "at least one source is required")
+    return tuple(sources)
+
+
 COUNTRY_KEYS = ("geo", "name", "system_name", "national_system", "timeline", "bodies", "data_sources", "time_points_months",
                 "coverage", "indicators", "figures", "cedefop_ids", "related_cedefop_entries", "sources",
                 "confidence", "last_reviewed")
@@ -292,12 +406,8 @@ def parse_country(text: str, file: str) -> CountryProfile:
     ids = c.get("cedefop_ids", list, default=[])
     if not all(_is(i, int) for i in ids):
         c.bad("cedefop_ids", "must be a list of whole numbers")
-    sources = c.strings("sources")
-    for url in sources:
-        if not is_web_url(url):
-            c.bad("sources", f"{url!r} is not a well-formed http(s) URL")
-    if not sources:
-        c.bad("sources", "at least one source is required")
+    reviewed = c.get("last_reviewed", dt.date, default=dt.date(1970, 1, 1))
+    sources = parse_sources(c, text, reviewed if _is(meta.get("last_reviewed"), dt.date) else None)
     confidence = c.get("confidence", str, default="")
     if confidence and confidence not in CONFIDENCE:
         c.bad("confidence", f"must be high, medium or low, not {confidence!r}")
@@ -305,7 +415,6 @@ def parse_country(text: str, file: str) -> CountryProfile:
     national_system = c.get("national_system", str, required=False, default="")
     if national_system and national_system not in NATIONAL_SYSTEMS:
         c.bad("national_system", f"must be one of {', '.join(NATIONAL_SYSTEMS)}, not {national_system!r}")
-    reviewed = c.get("last_reviewed", dt.date, default=dt.date(1970, 1, 1))
     if not body.strip():
         c.bad("body", "the profile has no text after the front matter", "empty-body")
     profile = CountryProfile(
@@ -404,11 +513,17 @@ def _read(path: Path, file: str) -> str:
         raise_if([Problem(file, None, None, "encoding", f"not valid UTF-8 ({exc.reason})")])
 
 
-def reviewed_after_release(content: Content, release_date: dt.date | None) -> list[Problem]:
-    """A profile's last_reviewed is the day its sources were checked: a release cannot carry a later one."""
+def reviewed_after_release(content: Content, release_date: dt.date | None, project: Path | None = None) -> list[Problem]:
+    """A profile's last_reviewed is the day its sources were checked: a release cannot carry a later one.
+    With ``project``, each problem points at the line of last_reviewed in its file."""
     if release_date is None:
         return []
-    return [Problem(c.path, None, "last_reviewed", "reviewed-after-release",
+
+    def line(profile: CountryProfile) -> int | None:
+        path = project / profile.path if project is not None else None
+        return _key_lines(path.read_text(encoding="utf-8")).get("last_reviewed") if path and path.is_file() else None
+
+    return [Problem(c.path, line(c), "last_reviewed", "reviewed-after-release",
                     f"{c.last_reviewed.isoformat()} is after the release date {release_date.isoformat()} in "
                     "content/site.toml: a profile cannot have been checked after the release it appears in")
             for c in content.countries if c.last_reviewed > release_date]
