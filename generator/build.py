@@ -20,10 +20,11 @@ import pandas as pd
 from .attack import Findings, Protection, attack_publication
 from .audit import audit_output, published_cells
 from .cache import BuildCache, active, cache_key
-from .config import Config, load_config
+from .config import CONFIG_PATH, Config, load_config
 from .counts import cells_from_counts
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
 from .errors import BuildError, InputError, Problem
+from .i18n import catalogue_problem
 from .indicators import IndicatorCells, compute_indicators
 from .inputs.content import Content, load_content, reviewed_after_release
 from .inputs.package import InputPackage, load_input_package
@@ -118,6 +119,9 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
         except InputError as exc:
             problems += exc.problems
             uncounted += exc.uncounted
+    if config is not None:
+        problems += [Problem(str(CONFIG_PATH), None, "site.languages", "no-catalogue", why)
+                     for why in (catalogue_problem(code, project) for code in config.site.languages) if why]
     if config is not None and content is not None:
         problems += reviewed_after_release(content, config.site.release_date)
     if config is not None:

@@ -420,6 +420,90 @@ def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], shape
                    "(ontrack's observation points start at 6 months).")
 
 
+@main.group()
+def catalogue() -> None:
+    """Make and update the interface catalogues (gettext) that translate the site's words.
+
+    A project may carry catalogues of its own in PROJECT/locale/ (a language
+    ontrack does not ship, or other words for some messages): they are read
+    before the built-in ones. Maintainers of ontrack use --builtin for the
+    catalogues in generator/locale/.
+
+    \b
+    Example:
+        ontrack catalogue init de my-site
+        ontrack catalogue extract && ontrack catalogue update --builtin
+    """
+
+
+BUILTIN = click.option("--builtin", is_flag=True,
+                       help="The catalogues that ship with ontrack (generator/locale/), not PROJECT's locale/.")
+
+
+@catalogue.command("extract")
+def catalogue_extract() -> None:
+    """Write the message template, generator/locale/messages.pot, from ontrack's source tree.
+
+    Run it in a clone of ontrack after changing words in the code or the
+    templates, then `ontrack catalogue update --builtin`.
+
+    \b
+    Example:
+        ontrack catalogue extract
+    """
+    from .catalogue import write_template
+
+    try:
+        click.echo(f"Wrote {write_template()}.")
+    except OntrackError as exc:
+        _fail(exc, "nothing was written")
+
+
+@catalogue.command("init")
+@click.argument("language")
+@PROJECT
+@BUILTIN
+def catalogue_init(language: str, project: Path, builtin: bool) -> None:
+    """Start the catalogue of LANGUAGE in PROJECT/locale/, every message still to translate.
+
+    Translate its msgstr entries with any PO editor, add LANGUAGE to
+    site.languages in content/site.toml, and build.
+
+    \b
+    Example:
+        ontrack catalogue init de my-site
+    """
+    from .catalogue import catalogue_folder, init, untranslated
+
+    folder = catalogue_folder(None if builtin else _existing_project(project))
+    try:
+        path = init(language, folder)
+    except OntrackError as exc:
+        _fail(exc, "nothing was written")
+    click.echo(f"Wrote {path}: {_count(len(untranslated(language, folder)), 'message')} to translate.")
+
+
+@catalogue.command("update")
+@PROJECT
+@BUILTIN
+def catalogue_update(project: Path, builtin: bool) -> None:
+    """Merge the message template into every catalogue of PROJECT/locale/ (new messages, gone ones dropped).
+
+    \b
+    Example:
+        ontrack catalogue update my-site
+        ontrack catalogue update --builtin
+    """
+    from .catalogue import catalogue_folder, languages_in, untranslated, update
+
+    folder = catalogue_folder(None if builtin else _existing_project(project))
+    written = update(folder)
+    if not written:
+        click.echo(f"No catalogues in {folder}.")
+    for path, code in zip(written, languages_in(folder)):
+        click.echo(f"Wrote {path}: {_count(len(untranslated(code, folder)), 'message')} to translate.")
+
+
 @main.command("demo-data")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the input data package into.")

@@ -17,6 +17,9 @@ from typing import Any
 from .errors import Problem, raise_if
 
 CONFIG_PATH = Path("content") / "site.toml"
+#: A language code as site.languages gives it: 'nl', 'fr', 'pt_BR'. Whether it has a catalogue is checked
+#: where the project's inputs are loaded (a project may carry catalogues of its own).
+LANGUAGE_CODE = r"[a-z]{2,3}(_[A-Z]{2})?"
 
 
 def option(default: Any, help: str, *, minimum: float | None = None, choices: tuple = ()) -> Any:
@@ -41,8 +44,8 @@ class SiteOptions:
     release_date: dt.date | None = option(
         None, "Date of the data release; used for build dates unless SOURCE_DATE_EPOCH is set."
     )
-    languages: list = option(["en"], "Languages of the site, each with a catalogue in generator/locale/; "
-                                      "the first is served from the root, the others from /<code>/.")
+    languages: list = option(["en"], "Languages of the site, each with a catalogue in generator/locale/ or the "
+                                      "project's locale/; the first is served from the root, the others from /<code>/.")
 
 
 @dataclass(frozen=True)
@@ -149,11 +152,10 @@ def _check_value(name: str, value: Any, default: Any, meta: dict) -> str | None:
         if value not in currency_codes():
             return f"must be an ISO 4217 currency code such as EUR, not {value!r}"
     if name == "languages":
-        from .i18n import language_problem
-
         if len(set(value)) != len(value):
             return f"lists a language twice: {value!r}"
-        return next((why for why in map(language_problem, value) if why), None)
+        return next((f"{code!r} is not a language code such as 'en' or 'nl'" for code in value
+                     if not re.fullmatch(LANGUAGE_CODE, code)), None)
     return None
 
 

@@ -671,7 +671,7 @@ def _share_row(label: str, figure: Figure) -> dict:
 def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
                offered_by, open_data=None, reports: bool = False) -> Site:
     """The site model for these inputs, in every configured language."""
-    languages = tuple(site_languages(config.site.languages))
+    languages = tuple(site_languages(config.site.languages, content.locale))
     shared = Shared(FigureIndex(safe))
     pages, guides = [], {}
     for lang in languages:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from generator import i18n
-from generator.config import load_config
+from generator import catalogue, i18n
+from generator.build import load_inputs
 from generator.errors import InputError
 from generator.i18n import Language
 
@@ -27,14 +27,14 @@ def _ids(catalog) -> set:
 def test_the_template_holds_every_message_the_code_and_templates_use():
     with i18n.POT.open("rb") as pot:
         committed = _ids(read_po(pot))
-    extracted = _ids(i18n.extract())
-    assert extracted - committed == set(), "run: python -m generator.i18n extract && python -m generator.i18n update"
+    extracted = _ids(catalogue.extract())
+    assert extracted - committed == set(), "run: ontrack catalogue extract && ontrack catalogue update --builtin"
     assert committed - extracted == set(), "messages nobody uses any more: run extract and update"
 
 
 @pytest.mark.parametrize("code", OTHER)
 def test_every_message_is_translated(code):
-    assert i18n.untranslated(code) == []
+    assert catalogue.untranslated(code) == []
 
 
 @pytest.mark.parametrize("code", OTHER)
@@ -65,7 +65,7 @@ def test_a_language_without_a_catalogue_is_refused(tmp_path):
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "site.toml").write_text('[site]\nlanguages = ["en", "xx"]\n', encoding="utf-8")
     with pytest.raises(InputError) as err:
-        load_config(tmp_path)
+        load_inputs(tmp_path)
     message = "\n".join(err.value.lines())
     assert "site.languages" in message and "no catalogue for 'xx'" in message
 
@@ -158,32 +158,32 @@ def test_untranslated_content_says_so_and_translated_content_is_used(golden_buil
         in methodology_fr
 
 
-def test_adding_a_language_takes_only_a_catalogue(tmp_path, monkeypatch, tiny_package):
-    """The documented steps: init a catalogue, translate it, list the language; the build then has /de/ pages."""
-    from generator.build import build
+def test_adding_a_language_takes_only_a_catalogue(tmp_path, tiny_package):
+    """The documented steps: init a catalogue in the project, translate it, list the language; the build then
+    has /de/ pages, and ontrack's own catalogues are left as they were (an installed copy may not be written)."""
+    from click.testing import CliRunner
 
-    locale = tmp_path / "locale"
-    shutil.copytree(i18n.LOCALE_DIR, locale)
-    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
-    monkeypatch.setattr(i18n, "POT", locale / "messages.pot")
-    i18n._translations.cache_clear()
-    assert i18n.main(["init", "de"]) == 0
-    path = locale / "de" / "LC_MESSAGES" / "messages.po"
+    from generator.build import build
+    from generator.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
+    built_in = sorted(p.relative_to(i18n.LOCALE_DIR) for p in i18n.LOCALE_DIR.rglob("*"))
+    result = CliRunner().invoke(main, ["catalogue", "init", "de", str(project)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(i18n.LOCALE_DIR) for p in i18n.LOCALE_DIR.rglob("*")) == built_in
+    path = project / "locale" / "de" / "LC_MESSAGES" / "messages.po"
+    assert f"Wrote {path}" in result.output
     # One message translated, so that the test can see the catalogue at work.
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'msgid "(Where graduates went)"\nmsgstr ""', r'msgid "\1"\nmsgstr "Wohin die Absolventen gingen"',
                   text)
     path.write_text(text, encoding="utf-8")
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
     shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
     toml = (project / "content" / "site.toml").read_text(encoding="utf-8")
     toml = re.sub(r"languages = \[.*\]", 'languages = ["en", "de"]', toml)
     (project / "content" / "site.toml").write_text(toml, encoding="utf-8")
-    try:
-        build(project, tmp_path / "out", data=tiny_package)
-    finally:
-        i18n._translations.cache_clear()
+    build(project, tmp_path / "out", data=tiny_package)
     page = (tmp_path / "out" / "de" / "programmes" / "at-071-4-001" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="de">' in page and "Wohin die Absolventen gingen" in page
     assert "80\u00a0%" in page  # 40 of 50 employed, in German notation

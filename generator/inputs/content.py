@@ -50,7 +50,7 @@ import yaml
 
 from ..codelists import geo_codes
 from ..errors import Problem, raise_if
-from ..i18n import N_
+from ..i18n import N_, project_locale
 
 STATUSES = ("Design", "Pilot", "Implementation", "Completed")
 #: Whether a national (or regional) system tracks VET graduates, as the profile's own sources describe it:
@@ -157,6 +157,8 @@ class Content:
     pages: dict[str, Document]
     #: (kind, key, language) -> translated Document; key is the slug, or the geo code of a country.
     translations: dict[tuple[str, str, str], Document] = field(default_factory=dict)
+    #: The project's own interface catalogues (its locale/ folder), searched before the built-in ones.
+    locale: Path | None = None
 
     def translated(self, kind: str, key: str, language: str) -> Document | None:
         return self.translations.get((kind, key, language))
@@ -467,4 +469,4 @@ def load_content(project: Path) -> Content:
             problems += check_country_translation(doc, by_geo[key], translation_texts[key, language])
     raise_if(problems)
     return Content(tuple(sorted(countries, key=lambda c: c.geo)), tuple(sorted(guide, key=lambda d: d.order)), pages,
-                   translations)
+                   translations, project_locale(project))
