@@ -187,3 +187,35 @@ def test_adding_a_language_takes_only_a_catalogue(tmp_path, tiny_package):
     page = (tmp_path / "out" / "de" / "programmes" / "at-071-4-001" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="de">' in page and "Wohin die Absolventen gingen" in page
     assert "80\u00a0%" in page  # 40 of 50 employed, in German notation
+
+
+def test_a_project_catalogue_comes_first_and_the_built_in_one_fills_its_gaps(tmp_path):
+    """A project's locale/nl may reword one message; every other Dutch message still comes from ontrack."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="nl")
+    catalog.add("Where graduates went", "Waar de gediplomeerden terechtkwamen")
+    path = i18n.catalogue_path("nl", tmp_path / "locale")
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as po:
+        write_po(po, catalog)
+    dutch = i18n.site_languages(["en", "nl"], i18n.project_locale(tmp_path))[1]
+    shipped = Language("nl", "nl/")
+    assert dutch.gettext("Where graduates went") == "Waar de gediplomeerden terechtkwamen"
+    assert shipped.gettext("Where graduates went") != "Waar de gediplomeerden terechtkwamen"
+    assert dutch.gettext("not published") == shipped.gettext("not published") != "not published"
+
+
+def test_catalogue_init_refuses_an_unknown_locale_and_an_existing_catalogue(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    (tmp_path / "content").mkdir()
+    assert CliRunner().invoke(main, ["catalogue", "init", "de", str(tmp_path)]).exit_code == 0
+    again = CliRunner().invoke(main, ["catalogue", "init", "de", str(tmp_path)])
+    assert again.exit_code == 1 and "exists already" in again.output
+    unknown = CliRunner().invoke(main, ["catalogue", "init", "qq", str(tmp_path)])
+    assert unknown.exit_code == 1 and "not a locale Babel knows" in unknown.output
+    assert sorted(p.name for p in (tmp_path / "locale").iterdir()) == ["de"]
