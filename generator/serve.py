@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from .errors import InputError, OntrackError
+from .errors import OntrackError, report_lines
 from .i18n import PROJECT_LOCALE, forget_catalogues
 
 HOST = "127.0.0.1"
@@ -82,6 +82,8 @@ _HEAD_START = re.compile(rb"<head[^>]*>", re.I)
 
 class ServeError(OntrackError):
     """The preview server cannot start."""
+
+    code = "port"
 
 
 class ServeEvents(Protocol):
@@ -302,9 +304,10 @@ class ChangeWatcher:
 
 
 def _error_lines(error: Exception) -> list[str]:
-    if isinstance(error, InputError):
-        return error.lines()
-    return [str(error) if isinstance(error, OntrackError) else f"{type(error).__name__}: {error}"]
+    """What the preview page says of a failed build: the problems as ``ontrack build`` prints them, or the bug."""
+    if isinstance(error, OntrackError):
+        return report_lines(error)
+    return [f"{type(error).__name__}: {error}"]
 
 
 def serve(project: Path, port: int, data: Path | None, events: ServeEvents) -> None:

@@ -416,6 +416,20 @@ def reviewed_after_release(content: Content, release_date: dt.date | None) -> li
             for c in content.countries if c.last_reviewed > release_date]
 
 
+#: A profile whose sources were last checked this long before the release may be out of date: a warning.
+REVIEW_WARNING_DAYS = 2 * 365
+
+
+def review_overdue(content: Content, release_date: dt.date | None) -> list[Problem]:
+    """Warnings for the profiles last reviewed more than two years before the release (when its date is set)."""
+    if release_date is None:
+        return []
+    return [Problem(c.path, None, "last_reviewed", "review-overdue",
+                    f"{c.last_reviewed.isoformat()} is {(release_date - c.last_reviewed).days:,} days before the "
+                    f"release date {release_date.isoformat()}: check the profile's sources again")
+            for c in content.countries if (release_date - c.last_reviewed).days > REVIEW_WARNING_DAYS]
+
+
 def load_content(project: Path) -> Content:
     """Every content file, with every problem in every file reported at once."""
     from ..errors import InputError

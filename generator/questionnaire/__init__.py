@@ -28,6 +28,8 @@ from .xlsform import xlsform_bytes
 class QuestionnaireError(OntrackError):
     """A form could not be made or written."""
 
+    code = "questionnaire"
+
 
 def forms(config: Config) -> list[Form]:
     """The graduate questionnaire, and the employer questionnaire when its module is on."""
