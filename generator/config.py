@@ -22,6 +22,24 @@ CONFIG_PATH = Path("content") / "site.toml"
 LANGUAGE_CODE = r"[a-z]{2,3}(_[A-Z]{2})?"
 
 
+@dataclass(frozen=True)
+class Licence:
+    """A licence the published data can carry: ``site.licence`` names one by its SPDX identifier."""
+
+    id: str        # SPDX identifier, as in site.toml and the data packages: 'CC-BY-4.0'
+    title: str     # its full name
+    short: str     # as the pages cite it: 'CC BY 4.0'
+    url: str
+
+
+#: The licences the published data may carry, by SPDX identifier. Pages, packages, the workbook, the schema.org
+#: metadata and the guide PDF all take the licence's words and address from here.
+LICENCES = {licence.id: licence for licence in (
+    Licence("CC-BY-4.0", "Creative Commons Attribution 4.0 International", "CC BY 4.0",
+            "https://creativecommons.org/licenses/by/4.0/"),
+)}
+
+
 def option(default: Any, help: str, *, minimum: float | None = None, choices: tuple = ()) -> Any:
     """A config option: its default, the help shown in the docs, and its limits."""
     meta = {"help": help, "minimum": minimum, "choices": choices}
@@ -39,13 +57,18 @@ class SiteOptions:
     publisher: str = option("ontrack project", "Who publishes the site and its data.")
     contact_email: str = option("", "Contact address shown in the data packages and the catalogue.")
     base_url: str = option("", "Absolute URL the site is served from (for sitemap.xml and the catalogue).")
-    licence: str = option("CC-BY-4.0", "Licence of the published data.", choices=("CC-BY-4.0",))
+    licence: str = option("CC-BY-4.0", "Licence of the published data.", choices=tuple(LICENCES))
     data_version: str = option("1.0.0", "Version of the published data release, shown on every page.")
     release_date: dt.date | None = option(
         None, "Date of the data release; used for build dates unless SOURCE_DATE_EPOCH is set."
     )
     languages: list = option(["en"], "Languages of the site, each with a catalogue in generator/locale/ or the "
                                       "project's locale/; the first is served from the root, the others from /<code>/.")
+
+    @property
+    def licence_terms(self) -> Licence:
+        """The licence ``licence`` names: its full title, the short form pages cite, and its address."""
+        return LICENCES[self.licence]
 
 
 @dataclass(frozen=True)

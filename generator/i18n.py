@@ -23,7 +23,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 from babel.support import NullTranslations, Translations
 
 #: The built-in catalogues, and the template (``messages.pot``) every catalogue is made from.
@@ -33,13 +33,15 @@ POT = LOCALE_DIR / "messages.pot"
 PROJECT_LOCALE = "locale"
 #: The language the message ids are written in: it needs no catalogue.
 SOURCE_LANGUAGE = "en"
-#: What "not published" reads as in text, before translation.
-NOT_PUBLISHED = "not published"
 
 
 def N_(message: str) -> str:
     """Mark a string for the catalogue without translating it here (it is translated where it is shown)."""
     return message
+
+
+#: What a suppressed figure reads as in text, tables, descriptions and charts (never 0), before translation.
+NOT_PUBLISHED = N_("not published")
 
 
 def catalogue_path(code: str, folder: Path = LOCALE_DIR) -> Path:
@@ -173,10 +175,29 @@ class Language:
     def count(self, value: int | None) -> str:
         return self.gettext(NOT_PUBLISHED) if value is None else _decimal_pattern(0).apply(value, self.locale)
 
-    def money(self, value: float | None, currency: str = "") -> str:
+    def currency_affixes(self, currency: str) -> tuple[str, str]:
+        """(prefix, suffix) around an amount, placed as the locale places its currency symbol.
+
+        "€" and "" for EUR in English, "" and "\u00a0€" in French, "€\u00a0" and "" in Dutch. A
+        currency without a symbol in the locale is written as its code after the amount: " PLN".
+        """
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ValueError(f"currency {currency!r} is not an ISO 4217 code")
+        symbol = get_currency_symbol(currency, locale=self.locale)
+        if symbol == currency:
+            return "", f" {currency}"
+        pattern = self.locale.currency_formats["standard"]
+        return pattern.prefix[0].replace("¤", symbol), pattern.suffix[0].replace("¤", symbol)
+
+    def money(self, value: float | None, currency: str) -> str:
+        """An amount in whole units of its currency, as the locale writes money: "€1,850", "€ 1.850", "1 850 €";
+        "1,850 PLN" for a currency the locale has no symbol for. Every page and chart writes money this way."""
         if value is None:
             return self.gettext(NOT_PUBLISHED)
-        return f"{_decimal_pattern(0).apply(round(value), self.locale)} {currency}".strip()
+        if not currency:  # an amount whose currency the input did not give: the number alone
+            return self.num(value, 0)
+        prefix, suffix = self.currency_affixes(currency)
+        return f"{prefix}{self.num(value, 0)}{suffix}"
 
     def join(self, words: list[str]) -> str:
         """["a", "b", "c"] -> "a, b, and c" in English, "a, b et c" in French."""

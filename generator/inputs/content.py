@@ -50,14 +50,17 @@ import yaml
 
 from ..codelists import geo_codes
 from ..errors import Problem, raise_if
+from .. import statuses
 from ..i18n import N_, project_locale
+from ..statuses import TIMELINE_STATUSES
 
-STATUSES = ("Design", "Pilot", "Implementation", "Completed")
+#: The Timeline statuses a profile may give (``statuses.TIMELINE_STATUSES``).
+STATUSES = tuple(s.code for s in TIMELINE_STATUSES)
 #: Whether a national (or regional) system tracks VET graduates, as the profile's own sources describe it:
 #: a dedicated system runs; only a pilot, a project or part of VET is covered; no dedicated system, but
 #: outcomes appear in general statistics or reports; none found in the sources consulted. The maps colour
 #: by this, not by the Cedefop Timeline's latest status, which says how far one listed measure has come.
-NATIONAL_SYSTEMS = ("runs", "partial", "general", "none")
+NATIONAL_SYSTEMS = tuple(s.code for s in statuses.NATIONAL_SYSTEMS)
 #: Words of the front matter that pages show, so the catalogue translates them.
 CONFIDENCE = (N_("high"), N_("medium"), N_("low"))
 SOURCE_TYPES = (N_("administrative"), N_("survey"), N_("both"))
