@@ -219,3 +219,11 @@ def test_catalogue_init_refuses_an_unknown_locale_and_an_existing_catalogue(tmp_
     unknown = CliRunner().invoke(main, ["catalogue", "init", "qq", str(tmp_path)])
     assert unknown.exit_code == 1 and "not a locale Babel knows" in unknown.output
     assert sorted(p.name for p in (tmp_path / "locale").iterdir()) == ["de"]
+
+
+def test_money_is_written_one_way_as_each_locale_writes_it():
+    assert Language("en", "").money(1850.4, "EUR") == "€1,850"
+    assert Language("nl", "nl/").money(1850.4, "EUR") == "€\u00a01.850"
+    assert Language("fr", "fr/").money(1850.4, "EUR") == "1\u202f850\u00a0€"
+    assert Language("en", "").money(1850, "PLN") == "1,850 PLN"  # no symbol in English: the code, after
+    assert Language("en", "").money(None, "EUR") == "not published"
