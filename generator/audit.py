@@ -19,15 +19,16 @@ import io
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .attack import Findings
 from .cache import BuildCache, cache_key
 from .config import DisclosureOptions
 from .disclosure import FLAG_SUPPRESSED, RELATIONS
+from .errors import Problem
 from .precision import round_count
 from .indicators import LEVELS
 
@@ -37,16 +38,20 @@ _TOKEN = re.compile(rb"[A-Za-z0-9_-]{8,64}")
 CELL_TABLES = ("indicators.csv", "destinations.csv", "sectors.csv", "earnings.csv")
 
 
-@dataclass(frozen=True)
-class Breach:
-    file: str
-    row: int | None
-    rule: str
-    message: str
+def breach(file: str, row: int | None, code: str, message: str) -> Problem:
+    """A breach of the privacy rules in a published file: a problem of the catalogue's privacy group."""
+    return Problem(file, row, None, code, message)
 
-    def __str__(self) -> str:
-        where = self.file + (f":{self.row}" if self.row else "")
-        return f"{where}: {self.rule}: {self.message}"
+
+def attack_problems(findings: Findings, limit: int = 20) -> list[Problem]:
+    """The attacker's findings as problems: each cell it narrowed below its protection, each figure too precise."""
+    narrowed = [Problem("data/indicators.csv", None, None, "attack",
+                        f"{findings.where(i)}: narrowed to {i.low:g} to {i.high:g} graduates")
+                for i in findings.breaches]
+    precise = [Problem("data/indicators.csv", None, None, "attack",
+                       f"{findings.where_cell(c)}: published with more digits than its base allows")
+               for c in findings.too_precise]
+    return (narrowed + precise)[:limit]
 
 
 def _file_texts(path: Path, rel: str, data: bytes):
@@ -87,7 +92,7 @@ def pdf_text(path: Path) -> bytes | None:
     return done.stdout
 
 
-def find_record_ids(root: Path, record_ids: set[str]) -> list[Breach]:
+def find_record_ids(root: Path, record_ids: set[str]) -> list[Problem]:
     """Every place an input record identifier appears in the output."""
     wanted = {r.encode() for r in record_ids}
     breaches, seen = [], set()
@@ -96,20 +101,20 @@ def find_record_ids(root: Path, record_ids: set[str]) -> list[Breach]:
     return breaches
 
 
-def _record_ids_in(rel: str, data: bytes, wanted: set[bytes], seen: set[bytes]) -> list[Breach]:
+def _record_ids_in(rel: str, data: bytes, wanted: set[bytes], seen: set[bytes]) -> list[Problem]:
     digest = hashlib.sha1(data).digest()
     if digest in seen:  # a ZIP member identical to a file already read
         return []
     seen.add(digest)
-    return [Breach(rel, None, "record-id", f"record identifier {token.decode()!r} is published")
+    return [breach(rel, None, "record-id", f"record identifier {token.decode()!r} is published")
             for token in sorted(set(_TOKEN.findall(data)) & wanted)]
 
 
-def _rows(frame: pd.DataFrame, mask, file: str, rule: str, message: str) -> list[Breach]:
-    return [Breach(file, int(i) + 2, rule, message) for i in np.flatnonzero(np.asarray(mask))[:20]]
+def _rows(frame: pd.DataFrame, mask, file: str, rule: str, message: str) -> list[Problem]:
+    return [breach(file, int(i) + 2, rule, message) for i in np.flatnonzero(np.asarray(mask))[:20]]
 
 
-def check_cells(cells: pd.DataFrame, file: str, options: DisclosureOptions) -> list[Breach]:
+def check_cells(cells: pd.DataFrame, file: str, options: DisclosureOptions) -> list[Problem]:
     """Thresholds, rounding and empty hidden cells, over whole columns."""
     smallest_rate_base = int(round_count([options.min_base], options.rounding_base)[0])
     smallest_stat_base = int(round_count([options.min_n_statistic], options.rounding_base)[0])
@@ -129,7 +134,7 @@ def check_cells(cells: pd.DataFrame, file: str, options: DisclosureOptions) -> l
             + _rows(cells, shown & (base < floor), file, "small-base", "a value is published on a base under the threshold"))
 
 
-def check_subtraction(cells: pd.DataFrame, file: str) -> list[Breach]:
+def check_subtraction(cells: pd.DataFrame, file: str) -> list[Problem]:
     """No published total may have exactly one hidden part among its published breakdowns."""
     additive = cells[cells["unit"].isin(["percent", "months"])].copy()
     additive["hidden"] = additive["flag"] == FLAG_SUPPRESSED
@@ -139,7 +144,7 @@ def check_subtraction(cells: pd.DataFrame, file: str) -> list[Breach]:
         counts = children.groupby(keys, sort=False)["hidden"].sum().rename("parts").reset_index()
         joined = parents[keys + ["hidden"]].merge(counts, on=keys)
         for row in joined[(joined["parts"] == 1) & ~joined["hidden"]].head(20).itertuples(index=False):
-            breaches.append(Breach(file, None, "recoverable",
+            breaches.append(breach(file, None, "recoverable",
                                    f"{what}: the only hidden part of a published total ({', '.join(map(str, row[:len(keys)]))})"))
 
     for child, parent in RELATIONS:
@@ -171,10 +176,10 @@ def _is_total_table(root: Path, path: Path) -> bool:
 
 
 def audit_file(path: Path, rel: str, data: bytes, options: DisclosureOptions, wanted: set[bytes],
-               total_table: bool, seen: set[bytes] | None = None) -> list[Breach]:
+               total_table: bool, seen: set[bytes] | None = None) -> list[Problem]:
     """Every breach of the privacy rules in one file of a built site."""
     seen = set() if seen is None else seen
-    breaches: list[Breach] = []
+    breaches: list[Problem] = []
     if wanted:
         for name, text in _file_texts(path, rel, data):
             breaches += _record_ids_in(name, text, wanted, seen)
@@ -195,7 +200,7 @@ def record_ids_digest(record_ids: set[str] | None) -> str:
 
 
 def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | None = None,
-                 cache: BuildCache | None = None, progress=None) -> list[Breach]:
+                 cache: BuildCache | None = None, progress=None) -> list[Problem]:
     """Every breach of the privacy rules in a built (or staged) site.
 
     With a ``cache``, a file whose bytes passed the same audit before (same rules,
@@ -203,7 +208,7 @@ def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | 
     pass are remembered, so a breach is reported on every build until it is gone.
     ``progress(task, done, total)`` hears of each file read.
     """
-    breaches: list[Breach] = []
+    breaches: list[Problem] = []
     wanted = {r.encode() for r in record_ids or ()}
     # One cache entry per audit setting: the digests of the files that passed it. One read and one
     # write a build, rather than one each per file (a site has thousands).

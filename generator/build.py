@@ -18,14 +18,15 @@ from pathlib import Path
 import pandas as pd
 
 from .attack import Findings, Protection, attack_publication
-from .audit import audit_output, published_cells
+from .audit import attack_problems, audit_output, published_cells
 from .cache import BuildCache, active, cache_key
-from .config import Config, load_config
+from .config import CONFIG_PATH, Config, load_config
 from .counts import cells_from_counts
 from .disclosure import DisclosureReport, SafeTable, apply_disclosure
 from .errors import BuildError, InputError, Problem
+from .i18n import catalogue_problem
 from .indicators import IndicatorCells, compute_indicators
-from .inputs.content import Content, load_content, reviewed_after_release
+from .inputs.content import Content, load_content, review_overdue, reviewed_after_release
 from .inputs.package import InputPackage, load_input_package
 from .inputs.reference import load_reference
 from .publish.check import validate_packages
@@ -50,6 +51,8 @@ class Inputs:
     content: Content
     package: InputPackage
     benchmark: pd.DataFrame
+    #: what is not right but need not stop a build (``--strict`` makes it stop it)
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class BuildSummary:
     charts_rendered: int = 0        # of which drawn by vl-convert in this build (the rest came from the cache)
     cache_hits: dict[str, int] = field(default_factory=dict)     # by kind of cached result
     cache_misses: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()  # the input's warnings, which did not stop this build
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,11 @@ class StageClock:
             self._on_stage(stage, self.timings[-1][1])
 
 
-def load_inputs(project: Path, data: Path | None = None) -> Inputs:
-    """Config, content, input data and reference figures, with every problem of all of them at once."""
+def load_inputs(project: Path, data: Path | None = None, strict: bool = False) -> Inputs:
+    """Config, content, input data and reference figures, with every problem of all of them at once.
+
+    Warnings are kept in ``Inputs.warnings``; with ``strict`` they are problems like the others.
+    """
     problems: list[Problem] = []
     uncounted = 0
     config = content = package = benchmark = None
@@ -118,16 +125,22 @@ def load_inputs(project: Path, data: Path | None = None) -> Inputs:
         except InputError as exc:
             problems += exc.problems
             uncounted += exc.uncounted
+    if config is not None:
+        problems += [Problem(str(CONFIG_PATH), None, "site.languages", "no-catalogue", why)
+                     for why in (catalogue_problem(code, project) for code in config.site.languages) if why]
     if config is not None and content is not None:
         problems += reviewed_after_release(content, config.site.release_date, project)
+        problems += review_overdue(content, config.site.release_date)
     if config is not None:
         try:
             benchmark = load_reference(project / config.data.reference, project)
         except InputError as exc:
             problems += exc.problems
+    warnings = [] if strict else [p for p in problems if p.warning]
+    problems = [p for p in problems if p not in warnings]
     if problems or uncounted:
         raise InputError(problems, uncounted=uncounted)
-    return Inputs(project, config, content, package, benchmark)
+    return Inputs(project, config, content, package, benchmark, tuple(warnings))
 
 
 def audit(site: Path, project: Path, data: Path | None = None,
@@ -221,7 +234,7 @@ def indexed(pages: dict[str, bytes], cache: BuildCache) -> dict[str, bytes]:
 def build(project: Path, output: Path | None = None, data: Path | None = None, *,
           on_stage: Callable[[str, float], None] | None = None, progress: Progress | None = None,
           chart_workers: int | None = None, use_cache: bool = True, reports: bool = False,
-          on_made: Callable[[MadeSite], None] | None = None) -> BuildSummary:
+          on_made: Callable[[MadeSite], None] | None = None, strict: bool = False) -> BuildSummary:
     """Build the whole site and its open data into ``output`` (default ``project/output``).
 
     ``on_stage(stage, seconds)`` hears of each stage as it ends and ``progress(task,
@@ -229,7 +242,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     chart-rendering processes (default: chosen from the cores and the work);
     ``use_cache=False`` computes everything again (and leaves the cache as it was); ``reports`` adds
     each provider's quality report (PDF per provider and language: ``ontrack reports``); ``on_made`` is
-    handed what was made (a ``MadeSite``) once it is written.
+    handed what was made (a ``MadeSite``) once it is written; ``strict`` stops the build on a warning too.
     """
     from .questionnaire.downloads import guide_downloads
     from .render import render_site
@@ -239,7 +252,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     project = project.resolve()
     output = (output or project / "output").absolute()
     cache = BuildCache(project / CACHE_FOLDER if use_cache else None)
-    inputs = load_inputs(project, data)
+    inputs = load_inputs(project, data, strict)
     clock.done("load and validate")
     safe, report = disclose(inputs, cache)
     clock.done("aggregate and disclose")
@@ -265,13 +278,12 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
         validate_packages(staged, packages, cache=cache, progress=progress)
         breaches = audit_output(staged, inputs.config.disclosure, record_ids, cache=cache, progress=progress)
         if breaches:
-            raise BuildError("the privacy audit failed; nothing was published:\n  "
-                             + "\n  ".join(str(b) for b in breaches[:20]))
+            raise BuildError(breaches[:20], len(breaches[20:]), headline="the privacy audit failed; nothing was published")
         if inputs.config.disclosure.attack:  # the attacker, on the tables as written
             findings = attack_site(staged, inputs.package, inputs.config)
             if findings.failed:
-                raise BuildError("the attacker broke the publication; nothing was published:\n  "
-                                 + "\n  ".join(findings.lines()))
+                raise BuildError(attack_problems(findings), headline="the attacker broke the publication; nothing was "
+                                                                     "published")
 
     written = write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
                            check=check)
@@ -282,4 +294,4 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     charts = cache.hits["charts"] + cache.misses["charts"]
     return BuildSummary(output, written, sum(1 for p in pages if p.endswith(".html")), len(packages), report,
                         tuple(clock.timings), charts=charts, charts_rendered=cache.misses["charts"],
-                        cache_hits=dict(cache.hits), cache_misses=dict(cache.misses))
+                        cache_hits=dict(cache.hits), cache_misses=dict(cache.misses), warnings=inputs.warnings)

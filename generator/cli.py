@@ -12,25 +12,23 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import InputError, OntrackError
+from .errors import OntrackError, count, report_lines, warning_lines
 
 PROJECT = click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+STRICT = click.option("--strict", is_flag=True,
+                      help="Stop on warnings too (a profile not reviewed for two years): exit 1, nothing built.")
 
 
 def _fail(exc: OntrackError, outcome: str = "") -> None:
     """Print an error one problem per line, then their count and ``outcome`` (what did not happen), and exit 1."""
-    if isinstance(exc, InputError):
-        for line in exc.lines():
-            click.echo(line, err=True)
-        click.echo(f"{_count(exc.total, 'problem')} found{'; ' + outcome if outcome else ''}.", err=True)
-    else:
-        click.echo(f"Error: {exc}", err=True)
+    for line in report_lines(exc, outcome):
+        click.echo(line, err=True)
     sys.exit(1)
 
 
-def _count(n: int, noun: str) -> str:
-    """``1 problem``, ``2 problems``, ``1,200 problems``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _warn(warnings) -> None:
+    for line in warning_lines(list(warnings)):
+        click.echo(line, err=True)
 
 
 def _existing_project(project: Path) -> Path:
@@ -59,7 +57,8 @@ def main() -> None:
 @PROJECT
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Input data package folder (default: [data] package in content/site.toml).")
-def check(project: Path, data: Path | None) -> None:
+@STRICT
+def check(project: Path, data: Path | None, strict: bool) -> None:
     """Check config, content and data; print every problem and the disclosure report.
 
     Exits 0 when the input is clean, 1 when problems were found.
@@ -68,11 +67,12 @@ def check(project: Path, data: Path | None) -> None:
     Example:
         ontrack check .
         ontrack check my-site --data my-site/datasets/2026
+        ontrack check --strict
     """
     from .build import disclose, load_inputs
 
     try:
-        inputs = load_inputs(_existing_project(project).resolve(), data)
+        inputs = load_inputs(_existing_project(project).resolve(), data, strict)
         _, report = disclose(inputs)
     except OntrackError as exc:
         _fail(exc)
@@ -82,6 +82,7 @@ def check(project: Path, data: Path | None) -> None:
                f"{len(inputs.content.guide)} guide chapters.")
     for line in report.lines():
         click.echo(line)
+    _warn(inputs.warnings)
     click.echo("No problems found.")
 
 
@@ -148,7 +149,9 @@ def _summary(summary, seconds: float) -> list[str]:
                    "or $ONTRACK_CHART_WORKERS). 1 draws them in the build's own process.")
 @click.option("--no-cache", is_flag=True,
               help="Compute everything again instead of reusing results kept in PROJECT/.ontrack-cache.")
-def build(project: Path, output: Path | None, data: Path | None, workers: int | None, no_cache: bool) -> None:
+@STRICT
+def build(project: Path, output: Path | None, data: Path | None, workers: int | None, no_cache: bool,
+          strict: bool) -> None:
     """Build the website and the open data packages.
 
     Nothing in the output folder changes unless the whole build succeeds.
@@ -161,6 +164,7 @@ def build(project: Path, output: Path | None, data: Path | None, workers: int | 
         ontrack build
         ontrack build my-site --output /srv/www/tracking
         ontrack build --workers 1 --no-cache
+        ontrack build --strict
     """
     from .build import build as run_build
 
@@ -168,11 +172,12 @@ def build(project: Path, output: Path | None, data: Path | None, workers: int | 
     progress = _Progress(sys.stdout.isatty() and not os.environ.get("CI"))
     try:
         summary = run_build(_existing_project(project), output, data, on_stage=progress.stage,
-                            progress=progress.items, chart_workers=workers, use_cache=not no_cache)
+                            progress=progress.items, chart_workers=workers, use_cache=not no_cache, strict=strict)
     except OntrackError as exc:
         _fail(exc, "nothing was built")
     for line in _summary(summary, time.perf_counter() - started):
         click.echo(line)
+    _warn(summary.warnings)
 
 
 @main.command()
@@ -183,7 +188,8 @@ def build(project: Path, output: Path | None, data: Path | None, workers: int | 
               help="Input data package folder (default: [data] package in content/site.toml).")
 @click.option("--no-cache", is_flag=True,
               help="Lay out every report again instead of reusing the PDFs kept in PROJECT/.ontrack-cache.")
-def reports(project: Path, output: Path | None, data: Path | None, no_cache: bool) -> None:
+@STRICT
+def reports(project: Path, output: Path | None, data: Path | None, no_cache: bool, strict: bool) -> None:
     """Build the site with a quality report (PDF) for every provider, in every language.
 
     The same build as `ontrack build`, plus one report per provider and
@@ -203,11 +209,12 @@ def reports(project: Path, output: Path | None, data: Path | None, no_cache: boo
     progress = _Progress(sys.stdout.isatty() and not os.environ.get("CI"))
     try:
         summary = run_build(_existing_project(project), output, data, on_stage=progress.stage,
-                            progress=progress.items, use_cache=not no_cache, reports=True)
+                            progress=progress.items, use_cache=not no_cache, reports=True, strict=strict)
     except OntrackError as exc:
         _fail(exc, "nothing was built")
     for line in _summary(summary, time.perf_counter() - started):
         click.echo(line)
+    _warn(summary.warnings)
 
 
 @main.command()
@@ -239,7 +246,7 @@ def audit(site: Path, project: Path, data: Path | None, run_attack: bool) -> Non
     except OntrackError as exc:
         _fail(exc)
     for breach in breaches:
-        click.echo(str(breach), err=True)
+        click.echo(str(breach), err=True)  # a Problem of the catalogue's privacy group, as every problem prints
     if findings is not None:
         for line in findings.lines():
             click.echo(line, err=findings.failed)
@@ -263,6 +270,7 @@ class _ServeMessages:
 
     def built(self, summary, seconds: float) -> None:
         click.echo(f"Built {summary.pages} pages in {seconds:.1f} s.")
+        _warn(summary.warnings)
 
     def updated(self, update, seconds: float) -> None:
         pages = len(update.pages)
@@ -270,11 +278,9 @@ class _ServeMessages:
                    + ("; the search index follows." if update.follow_up else "."))
 
     def failed(self, error: Exception) -> None:
-        if isinstance(error, InputError):
-            for line in error.lines():
+        if isinstance(error, OntrackError):
+            for line in report_lines(error):
                 click.echo(line, err=True)
-        elif isinstance(error, OntrackError):
-            click.echo(f"Error: {error}", err=True)
         else:  # a bug: show where it happened
             click.echo("".join(traceback.format_exception(error)), err=True)
         click.echo("The build failed; still serving the last good site. Fix the files and save again.", err=True)
@@ -418,6 +424,90 @@ def import_surveys(project: Path, roster: Path, exports: tuple[Path, ...], shape
     if summary.early_left_out:
         click.echo(f"Left out {summary.early_left_out:,} answers to the 2-month contact: they stay with you "
                    "(ontrack's observation points start at 6 months).")
+
+
+@main.group()
+def catalogue() -> None:
+    """Make and update the interface catalogues (gettext) that translate the site's words.
+
+    A project may carry catalogues of its own in PROJECT/locale/ (a language
+    ontrack does not ship, or other words for some messages): they are read
+    before the built-in ones. Maintainers of ontrack use --builtin for the
+    catalogues in generator/locale/.
+
+    \b
+    Example:
+        ontrack catalogue init de my-site
+        ontrack catalogue extract && ontrack catalogue update --builtin
+    """
+
+
+BUILTIN = click.option("--builtin", is_flag=True,
+                       help="The catalogues that ship with ontrack (generator/locale/), not PROJECT's locale/.")
+
+
+@catalogue.command("extract")
+def catalogue_extract() -> None:
+    """Write the message template, generator/locale/messages.pot, from ontrack's source tree.
+
+    Run it in a clone of ontrack after changing words in the code or the
+    templates, then `ontrack catalogue update --builtin`.
+
+    \b
+    Example:
+        ontrack catalogue extract
+    """
+    from .catalogue import write_template
+
+    try:
+        click.echo(f"Wrote {write_template()}.")
+    except OntrackError as exc:
+        _fail(exc, "nothing was written")
+
+
+@catalogue.command("init")
+@click.argument("language")
+@PROJECT
+@BUILTIN
+def catalogue_init(language: str, project: Path, builtin: bool) -> None:
+    """Start the catalogue of LANGUAGE in PROJECT/locale/, every message still to translate.
+
+    Translate its msgstr entries with any PO editor, add LANGUAGE to
+    site.languages in content/site.toml, and build.
+
+    \b
+    Example:
+        ontrack catalogue init de my-site
+    """
+    from .catalogue import catalogue_folder, init, untranslated
+
+    folder = catalogue_folder(None if builtin else _existing_project(project))
+    try:
+        path = init(language, folder)
+    except OntrackError as exc:
+        _fail(exc, "nothing was written")
+    click.echo(f"Wrote {path}: {count(len(untranslated(language, folder)), 'message')} to translate.")
+
+
+@catalogue.command("update")
+@PROJECT
+@BUILTIN
+def catalogue_update(project: Path, builtin: bool) -> None:
+    """Merge the message template into every catalogue of PROJECT/locale/ (new messages, gone ones dropped).
+
+    \b
+    Example:
+        ontrack catalogue update my-site
+        ontrack catalogue update --builtin
+    """
+    from .catalogue import catalogue_folder, languages_in, untranslated, update
+
+    folder = catalogue_folder(None if builtin else _existing_project(project))
+    written = update(folder)
+    if not written:
+        click.echo(f"No catalogues in {folder}.")
+    for path, code in zip(written, languages_in(folder)):
+        click.echo(f"Wrote {path}: {count(len(untranslated(code, folder)), 'message')} to translate.")
 
 
 @main.command("demo-data")

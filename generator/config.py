@@ -17,6 +17,27 @@ from typing import Any
 from .errors import Problem, raise_if
 
 CONFIG_PATH = Path("content") / "site.toml"
+#: A language code as site.languages gives it: 'nl', 'fr', 'pt_BR'. Whether it has a catalogue is checked
+#: where the project's inputs are loaded (a project may carry catalogues of its own).
+LANGUAGE_CODE = r"[a-z]{2,3}(_[A-Z]{2})?"
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence the published data can carry: ``site.licence`` names one by its SPDX identifier."""
+
+    id: str        # SPDX identifier, as in site.toml and the data packages: 'CC-BY-4.0'
+    title: str     # its full name
+    short: str     # as the pages cite it: 'CC BY 4.0'
+    url: str
+
+
+#: The licences the published data may carry, by SPDX identifier. Pages, packages, the workbook, the schema.org
+#: metadata and the guide PDF all take the licence's words and address from here.
+LICENCES = {licence.id: licence for licence in (
+    Licence("CC-BY-4.0", "Creative Commons Attribution 4.0 International", "CC BY 4.0",
+            "https://creativecommons.org/licenses/by/4.0/"),
+)}
 
 
 def option(default: Any, help: str, *, minimum: float | None = None, choices: tuple = ()) -> Any:
@@ -36,13 +57,18 @@ class SiteOptions:
     publisher: str = option("ontrack project", "Who publishes the site and its data.")
     contact_email: str = option("", "Contact address shown in the data packages and the catalogue.")
     base_url: str = option("", "Absolute URL the site is served from (for sitemap.xml and the catalogue).")
-    licence: str = option("CC-BY-4.0", "Licence of the published data.", choices=("CC-BY-4.0",))
+    licence: str = option("CC-BY-4.0", "Licence of the published data.", choices=tuple(LICENCES))
     data_version: str = option("1.0.0", "Version of the published data release, shown on every page.")
     release_date: dt.date | None = option(
         None, "Date of the data release; used for build dates unless SOURCE_DATE_EPOCH is set."
     )
-    languages: list = option(["en"], "Languages of the site, each with a catalogue in generator/locale/; "
-                                      "the first is served from the root, the others from /<code>/.")
+    languages: list = option(["en"], "Languages of the site, each with a catalogue in generator/locale/ or the "
+                                      "project's locale/; the first is served from the root, the others from /<code>/.")
+
+    @property
+    def licence_terms(self) -> Licence:
+        """The licence ``licence`` names: its full title, the short form pages cite, and its address."""
+        return LICENCES[self.licence]
 
 
 @dataclass(frozen=True)
@@ -149,11 +175,10 @@ def _check_value(name: str, value: Any, default: Any, meta: dict) -> str | None:
         if value not in currency_codes():
             return f"must be an ISO 4217 currency code such as EUR, not {value!r}"
     if name == "languages":
-        from .i18n import language_problem
-
         if len(set(value)) != len(value):
             return f"lists a language twice: {value!r}"
-        return next((why for why in map(language_problem, value) if why), None)
+        return next((f"{code!r} is not a language code such as 'en' or 'nl'" for code in value
+                     if not re.fullmatch(LANGUAGE_CODE, code)), None)
     return None
 
 

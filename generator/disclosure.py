@@ -34,7 +34,7 @@ from .config import DisclosureOptions
 from .grouping import Groups
 from .indicators import LEVELS, UNIT_COLUMNS, IndicatorCells
 from .attack import PRIMARY_REASONS, Protection, Shown, attack, true_atoms
-from .errors import BuildError
+from .errors import BuildError, Problem
 from .identities import GROUP_COLUMNS, build_system, group_keys
 from .precision import published_figures, round_count
 
@@ -253,11 +253,13 @@ def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: 
             picks = _to_hide(interval.cell, findings.binding.get(interval.cell, np.zeros(0, dtype=np.int64)),
                              neighbours, hidden, indicator, base)[:2 ** (stuck[interval.cell] - 1)]
             hidden[picks] = extra[picks] = True
-    named = "; ".join(" ".join(str(v) for v in frame.iloc[i.cell][[*GROUP_COLUMNS, "indicator"]] if str(v))
-                      for i in findings.breaches[:10])
-    raise BuildError(f"disclosure control: after {ATTACK_ROUNDS} rounds of further suppression the attacker still "
-                     f"narrows {len(findings.breaches):,} primary cells ({named}); nothing was published. "
-                     "Set [disclosure] attack = false to publish with protection against subtraction only.")
+    named = [" ".join(str(v) for v in frame.iloc[i.cell][[*GROUP_COLUMNS, "indicator"]] if str(v))
+             for i in findings.breaches[:10]]
+    raise BuildError([Problem("", None, None, "attack", f"{cell}: still narrowed below its protection") for cell in named],
+                     len(findings.breaches[10:]),
+                     headline=f"disclosure control: after {ATTACK_ROUNDS} rounds of further suppression the attacker "
+                              f"still narrows {len(findings.breaches):,} primary cells; nothing was published. Set "
+                              "[disclosure] attack = false to publish with protection against subtraction only")
 
 
 def _to_hide(cell: int, holding: np.ndarray, neighbours, hidden: np.ndarray, indicator: np.ndarray,

@@ -35,7 +35,6 @@ GUIDE_TITLE = N_("Implementation guide for VET providers")
 #: Where each language's PDF is written, under that language's folder ('nl/guide/…').
 GUIDE_PDF = "guide/ontrack-guide.pdf"
 TEMPLATE = "pdf/guide.html"
-LICENCES = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")}
 
 _TAG = re.compile(r"<[a-z][a-z0-9]*\s[^>]*>")
 _ID = re.compile(r'\s(id|href)="(#?)([^"]*)"')
@@ -135,7 +134,7 @@ def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: Site
     ``chapters`` are the chapters as that language's site shows them; ``in_english`` names (by slug) those
     still in English, so their text is marked as such for screen readers and hyphenation.
     """
-    licence_name, licence_url = LICENCES.get(site.licence, (site.licence, ""))
+    licence_name, licence_url = site.licence_terms.short, site.licence_terms.url
     return env.get_template(TEMPLATE).render(
         _=_gettext(lang),
         site=site,

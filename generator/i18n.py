@@ -1,40 +1,38 @@
-"""Languages: gettext catalogues for the interface, Babel for numbers, dates and country names.
+"""Languages at run time: gettext catalogues for the interface, Babel for numbers, dates and country names.
 
 Interface strings are English message ids in the templates and the code. Each
 other language has a catalogue, ``generator/locale/<lang>/LC_MESSAGES/messages.po``,
-read at build time (compiled in memory, so there is no separate compile step).
-``python -m generator.i18n extract`` refreshes ``messages.pot`` from the
-templates, the code and the code lists; ``python -m generator.i18n update``
-merges it into every catalogue; ``python -m generator.i18n init LANG`` starts
-a new one. Adding a language is that, translating the catalogue, and listing
-the language in ``content/site.toml``.
+or a project's own in ``<project>/locale/<lang>/LC_MESSAGES/messages.po``, read at
+build time (compiled in memory, so there is no separate compile step). A project's
+catalogue comes first; a message it lacks is looked up in the built-in one. Making
+and updating catalogues is the maintainers' tool, ``generator.catalogue``
+(``ontrack catalogue``).
 """
 
 from __future__ import annotations
 
 import io
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
-from babel.numbers import NumberPattern, parse_pattern
+from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 from babel.support import NullTranslations, Translations
 
+#: The built-in catalogues, and the template (``messages.pot``) every catalogue is made from.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 POT = LOCALE_DIR / "messages.pot"
+#: A project's own catalogues: this folder of the project, laid out as LOCALE_DIR.
+PROJECT_LOCALE = "locale"
 #: The language the message ids are written in: it needs no catalogue.
 SOURCE_LANGUAGE = "en"
-#: What "not published" reads as in text, before translation.
-NOT_PUBLISHED = "not published"
 
 
 def N_(message: str) -> str:
@@ -42,35 +40,64 @@ def N_(message: str) -> str:
     return message
 
 
-def catalogue_path(code: str) -> Path:
-    return LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
+#: What a suppressed figure reads as in text, tables, descriptions and charts (never 0), before translation.
+NOT_PUBLISHED = N_("not published")
 
 
-def available_languages() -> list[str]:
-    """English and every language with a catalogue."""
-    return [SOURCE_LANGUAGE] + sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
+def catalogue_path(code: str, folder: Path = LOCALE_DIR) -> Path:
+    """Where the catalogue of ``code`` is in ``folder`` (the built-in catalogues, or a project's locale/)."""
+    return folder / code / "LC_MESSAGES" / "messages.po"
 
 
-def language_problem(code: str) -> str | None:
-    """Why ``code`` cannot be a site language, or None when it can."""
-    if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", code):
-        return f"{code!r} is not a language code such as 'en' or 'nl'"
-    if code != SOURCE_LANGUAGE and not catalogue_path(code).is_file():
-        return (f"no catalogue for {code!r}: run 'python -m generator.i18n init {code}' and translate "
-                f"{catalogue_path(code).relative_to(LOCALE_DIR.parent.parent)}")
+def project_locale(project: Path) -> Path | None:
+    """The project's own catalogue folder, or None when it has none."""
+    folder = project / PROJECT_LOCALE
+    return folder if folder.is_dir() else None
+
+
+def _catalogues(code: str, project: Path | None) -> list[Path]:
+    """The catalogues of ``code`` that exist, the project's first."""
+    folders = ([project] if project is not None else []) + [LOCALE_DIR]
+    return [path for path in (catalogue_path(code, folder) for folder in folders) if path.is_file()]
+
+
+def available_languages(project: Path | None = None) -> list[str]:
+    """English and every language with a catalogue, built in or in the project folder ``project``'s locale/."""
+    folders = [LOCALE_DIR] + ([project / PROJECT_LOCALE] if project is not None else [])
+    codes = {p.parent.parent.name for folder in folders for p in folder.glob("*/LC_MESSAGES/messages.po")}
+    return [SOURCE_LANGUAGE] + sorted(codes - {SOURCE_LANGUAGE})
+
+
+def catalogue_problem(code: str, project: Path | None = None) -> str | None:
+    """Why the project folder ``project`` cannot have ``code`` as a language for want of a catalogue, or None."""
+    locale = project / PROJECT_LOCALE if project is not None else None
+    if code != SOURCE_LANGUAGE and not _catalogues(code, locale):
+        return (f"no catalogue for {code!r}: run 'ontrack catalogue init {code}' in the project folder and "
+                f"translate {PROJECT_LOCALE}/{code}/LC_MESSAGES/messages.po")
     return None
 
 
 @cache
-def _translations(code: str) -> NullTranslations:
+def _translations(code: str, project_locale: Path | None = None) -> NullTranslations:
+    """The catalogues of ``code``, the project's first and the built-in one as its fallback."""
     if code == SOURCE_LANGUAGE:
         return NullTranslations()
-    with catalogue_path(code).open("rb") as po:
-        catalog = read_po(po, locale=code)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled)
+    found = NullTranslations()
+    for path in reversed(_catalogues(code, project_locale)):
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=code)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        compiled.seek(0)
+        layer = Translations(compiled)
+        layer.add_fallback(found)
+        found = layer
+    return found
+
+
+def forget_catalogues() -> None:
+    """Read the catalogues again when next asked (``ontrack serve`` after a project's catalogue was edited)."""
+    _translations.cache_clear()
 
 
 # Formatting runs for every figure of every page: the locale and the parsed number patterns are made once.
@@ -106,10 +133,11 @@ class Language:
 
     code: str
     prefix: str          # URL folder of its pages: '' for the default language, else 'nl/'
+    project_locale: Path | None = None  # the project's own catalogues (locale/), searched before the built-in ones
 
     @property
     def translations(self) -> NullTranslations:
-        return _translations(self.code)
+        return _translations(self.code, self.project_locale)
 
     @property
     def locale(self) -> Locale:
@@ -147,10 +175,29 @@ class Language:
     def count(self, value: int | None) -> str:
         return self.gettext(NOT_PUBLISHED) if value is None else _decimal_pattern(0).apply(value, self.locale)
 
-    def money(self, value: float | None, currency: str = "") -> str:
+    def currency_affixes(self, currency: str) -> tuple[str, str]:
+        """(prefix, suffix) around an amount, placed as the locale places its currency symbol.
+
+        "€" and "" for EUR in English, "" and "\u00a0€" in French, "€\u00a0" and "" in Dutch. A
+        currency without a symbol in the locale is written as its code after the amount: " PLN".
+        """
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ValueError(f"currency {currency!r} is not an ISO 4217 code")
+        symbol = get_currency_symbol(currency, locale=self.locale)
+        if symbol == currency:
+            return "", f" {currency}"
+        pattern = self.locale.currency_formats["standard"]
+        return pattern.prefix[0].replace("¤", symbol), pattern.suffix[0].replace("¤", symbol)
+
+    def money(self, value: float | None, currency: str) -> str:
+        """An amount in whole units of its currency, as the locale writes money: "€1,850", "€ 1.850", "1 850 €";
+        "1,850 PLN" for a currency the locale has no symbol for. Every page and chart writes money this way."""
         if value is None:
             return self.gettext(NOT_PUBLISHED)
-        return f"{_decimal_pattern(0).apply(round(value), self.locale)} {currency}".strip()
+        if not currency:  # an amount whose currency the input did not give: the number alone
+            return self.num(value, 0)
+        prefix, suffix = self.currency_affixes(currency)
+        return f"{prefix}{self.num(value, 0)}{suffix}"
 
     def join(self, words: list[str]) -> str:
         """["a", "b", "c"] -> "a, b, and c" in English, "a, b et c" in French."""
@@ -179,99 +226,9 @@ class Language:
 ENGLISH = Language(SOURCE_LANGUAGE, "")
 
 
-def site_languages(codes: list[str]) -> list[Language]:
-    """The configured languages; the first is served from the site's root, the others from '<code>/'."""
-    return [Language(code, "" if i == 0 else f"{code}/") for i, code in enumerate(codes)]
+def site_languages(codes: list[str], project_locale: Path | None = None) -> list[Language]:
+    """The configured languages; the first is served from the site's root, the others from '<code>/'.
 
-
-# -- catalogue maintenance ---------------------------------------------------------------------------
-
-#: Where message ids are found: the code (gettext keywords and N_) and the built-in templates.
-_METHODS = [("generator", ("**.py", "python")), ("templates", ("**.html", "jinja2"))]
-_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-
-
-def extract() -> Catalog:
-    """Every interface message: from the code, the templates and the code lists' labels."""
-    from babel.messages.extract import extract_from_dir
-
-    from .codelists import isced_fields, nace_sections
-
-    root = LOCALE_DIR.parent.parent
-    catalog = Catalog(project="ontrack", msgid_bugs_address="", charset="utf-8")
-    for folder, method in _METHODS:
-        found = extract_from_dir(root / folder, [method],
-                                 options_map={"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
-                                 keywords=_KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True)
-        for filename, lineno, message, comments, context in found:
-            catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context)
-    # Words that live in data rather than in code: code-list labels, indicator definitions, suppression reasons.
-    from .disclosure import REASONS
-    from .indicators import DEFINITIONS
-
-    words = [("generator/codelists", f.label) for f in isced_fields().values()]
-    words += [("generator/codelists", s.label) for s in nace_sections().values()]
-    words += [("generator/indicators.py", text) for d in DEFINITIONS.values()
-              for text in (d.label, d.numerator, d.denominator, d.unit)]
-    words += [("generator/disclosure.py", text) for text in REASONS.values()]
-    for where, text in words:
-        catalog.add(text, None, [(where, 0)])
-    return catalog
-
-
-def _write(catalog: Catalog, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        write_po(out, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False)
-
-
-def untranslated(code: str) -> list[str]:
-    """Message ids of the template that ``code``'s catalogue lacks or marks fuzzy."""
-    with POT.open("rb") as pot, catalogue_path(code).open("rb") as po:
-        template, catalog = read_po(pot), read_po(po, locale=code)
-    missing = []
-    for message in template:
-        if not message.id:
-            continue
-        found = catalog.get(message.id, context=message.context)
-        strings = found.string if found else None
-        texts = strings if isinstance(strings, (list, tuple)) else [strings]
-        if found is None or found.fuzzy or not all(texts):
-            missing.append(message.id if isinstance(message.id, str) else message.id[0])
-    return missing
-
-
-def main(argv: list[str]) -> int:
-    command = argv[0] if argv else ""
-    if command == "extract":
-        _write(extract(), POT)
-        print(f"wrote {POT}")
-    elif command in ("update", "init"):
-        with POT.open("rb") as pot:
-            template = read_po(pot)
-        codes = argv[1:] if command == "init" else available_languages()[1:]
-        for code in codes:
-            try:
-                Locale.parse(code)
-            except (ValueError, UnknownLocaleError):
-                print(f"{code!r} is not a locale Babel knows", file=sys.stderr)
-                return 1
-            path = catalogue_path(code)
-            if command == "init" and path.exists():
-                print(f"{path} exists already; use 'update'", file=sys.stderr)
-                return 1
-            catalog = Catalog(locale=code, project="ontrack")
-            if path.exists():
-                with path.open("rb") as po:
-                    catalog = read_po(po, locale=code)
-            catalog.update(template, no_fuzzy_matching=True)
-            _write(catalog, path)
-            print(f"wrote {path}: {len(untranslated(code))} messages to translate")
-    else:
-        print("usage: python -m generator.i18n extract | update | init LANG", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    ``project_locale`` is the project's own catalogue folder (``project_locale(project)``), if it has one.
+    """
+    return [Language(code, "" if i == 0 else f"{code}/", project_locale) for i, code in enumerate(codes)]

@@ -391,8 +391,8 @@ class QuickRebuild:
                 breaches += audit_file(temporary, path, data, made.inputs.config.disclosure, self._record_ids,
                                        total_table=False)
             if breaches:
-                raise BuildError("the privacy audit failed; the preview was not updated:\n  "
-                                 + "\n  ".join(str(b) for b in breaches[:20]))
+                raise BuildError(breaches[:20], len(breaches[20:]),
+                                 headline="the privacy audit failed; the preview was not updated")
             for temporary, target in staged:
                 os.utime(temporary, (mtime, mtime))
                 os.replace(temporary, target)

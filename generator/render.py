@@ -18,10 +18,11 @@ from markupsafe import Markup
 
 from . import charts as chart_render
 from .errors import InputError, Problem
-from .i18n import ENGLISH, Language
+from .i18n import ENGLISH, NOT_PUBLISHED, Language
 from .paths import relative_url
 from .maps import MapRegion, europe_map_svg
 from .site import NAV, Page, Site
+from .statuses import NATIONAL_SYSTEM, NATIONAL_SYSTEMS, NOT_ASSESSED, map_stylesheet
 
 
 
@@ -53,7 +54,9 @@ def template_environment(project: Path | None, lang: Language = ENGLISH) -> jinj
     env.policies["ext.i18n.trimmed"] = True
     env.filters |= {"pct": lang.pct, "num": lang.num, "money": lang.money, "count": lang.count, "date": lang.date,
                     "partial_date": lambda value: partial_date(value, lang)}
-    env.globals |= {"template_folders": [str(f) for f in folders], "europe_map": status_map_svg, "lang": lang}
+    env.globals |= {"template_folders": [str(f) for f in folders], "europe_map": status_map_svg, "lang": lang,
+                    "national_systems": NATIONAL_SYSTEMS, "system_not_assessed": NOT_ASSESSED,
+                    "not_published": NOT_PUBLISHED}
     return env
 
 
@@ -72,19 +75,13 @@ def partial_date(value: str, lang: Language) -> str:
     return lang.date(dt.date(*parts))
 
 
-#: National system -> (CSS class, hatch pattern): the map never tells its categories by colour alone.
-SYSTEM_STYLE = {"runs": ("system-runs", None), "partial": ("system-partial", "hatch"),
-                "general": ("system-general", "dots"), "none": ("system-none", "crosshatch"),
-                "": ("system-unknown", None)}
-
-
 def status_map_svg(rows: list[dict], url, title: str, description: str, id_prefix: str) -> Markup:
     """The Europe map for a list of {geo, name, system, system_label, url}, links relative to the current page."""
     fills = {}
     for row in rows:
-        css, pattern = SYSTEM_STYLE[row["system"]]
-        fills[row["geo"]] = MapRegion(label=f"{row['name']}: {row['system_label']}", css_class=css,
-                                      href=url(row["url"]), pattern=pattern)
+        system = NATIONAL_SYSTEM[row["system"]]  # the map never tells its categories by colour alone
+        fills[row["geo"]] = MapRegion(label=f"{row['name']}: {row['system_label']}", css_class=system.css_class,
+                                      href=url(row["url"]), pattern=system.pattern)
     return Markup(europe_map_svg(fills, title=title, description=description, id_prefix=id_prefix))
 
 
@@ -97,6 +94,9 @@ def _asset_files(env: jinja2.Environment) -> dict[str, bytes]:
             for path in sorted(root.rglob("*")):
                 if path.is_file():
                     files[f"{ASSETS}/{path.relative_to(root).as_posix()}"] = path.read_bytes()
+    stylesheet = f"{ASSETS}/site.css"
+    if stylesheet in files:  # the map's colours are ontrack's, whichever stylesheet the project uses
+        files[stylesheet] = map_stylesheet().encode() + files[stylesheet]
     return files
 
 

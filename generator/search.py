@@ -24,7 +24,7 @@ def _executable() -> str:
     try:
         from pagefind_bin import get_executable
     except ImportError:
-        raise BuildError("the search index needs Pagefind: pip install 'pagefind[bin]'") from None
+        raise BuildError("the search index needs Pagefind: pip install 'pagefind[bin]'", code="search-index") from None
     return str(get_executable())
 
 
@@ -39,7 +39,8 @@ def search_index(pages: dict[str, bytes]) -> dict[str, bytes]:
         result = subprocess.run([_executable(), "--site", str(site), "--output-subdir", BUNDLE, "--keep-index-url",
                                  "--silent"], capture_output=True, text=True)
         if result.returncode != 0:
-            raise BuildError(f"Pagefind could not index the site: {(result.stderr or result.stdout).strip()}")
+            raise BuildError(f"Pagefind could not index the site: {(result.stderr or result.stdout).strip()}",
+                             code="search-index")
         bundle = site / BUNDLE
         files = {f"{BUNDLE}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
                  for path in sorted(bundle.rglob("*")) if path.is_file()}

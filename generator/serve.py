@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from .errors import InputError, OntrackError
+from .errors import OntrackError, report_lines
+from .i18n import PROJECT_LOCALE, forget_catalogues
 
 HOST = "127.0.0.1"
 #: The server's own URLs; no built file can have this name (it is not a valid page path).
@@ -81,6 +82,8 @@ _HEAD_START = re.compile(rb"<head[^>]*>", re.I)
 
 class ServeError(OntrackError):
     """The preview server cannot start."""
+
+    code = "port"
 
 
 class ServeEvents(Protocol):
@@ -261,14 +264,14 @@ def _snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
 
 
 def watched_folders(project: Path, data: Path | None) -> list[Path]:
-    """Content (with site.toml), templates and the input and reference data the config names."""
+    """Content (with site.toml), templates, the project's catalogues and the input and reference data the config names."""
     from .config import Config, load_config
 
     try:
         config = load_config(project)
     except OntrackError:  # a broken site.toml is still watched (it is in content/), so its fix is seen
         config = Config()
-    folders = [project / "content", project / "templates", data or project / config.data.package,
+    folders = [project / "content", project / "templates", project / PROJECT_LOCALE, data or project / config.data.package,
                project / config.data.reference]
     return [f for f in dict.fromkeys(f.absolute() for f in folders)]
 
@@ -301,9 +304,10 @@ class ChangeWatcher:
 
 
 def _error_lines(error: Exception) -> list[str]:
-    if isinstance(error, InputError):
-        return error.lines()
-    return [str(error) if isinstance(error, OntrackError) else f"{type(error).__name__}: {error}"]
+    """What the preview page says of a failed build: the problems as ``ontrack build`` prints them, or the bug."""
+    if isinstance(error, OntrackError):
+        return report_lines(error)
+    return [f"{type(error).__name__}: {error}"]
 
 
 def serve(project: Path, port: int, data: Path | None, events: ServeEvents) -> None:
@@ -332,6 +336,7 @@ def serve(project: Path, port: int, data: Path | None, events: ServeEvents) -> N
                     events.updated(update, time.perf_counter() - started)
                     return
                 quick.forget()
+                forget_catalogues()  # a project's catalogue may have changed: read it again
                 summary = build(project, output, data, on_made=quick.keep)
             except Exception as exc:  # noqa: BLE001 - a bug is shown with its traceback, and the server stays up
                 site.fail(_error_lines(exc))

@@ -24,6 +24,7 @@ from .indicators import DEFINITIONS, DESTINATIONS
 from .inputs.content import GLANCE_FIELDS, Content, CountryProfile, CountryTranslation
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
 from .i18n import ENGLISH, N_, Language, site_languages
+from .statuses import NATIONAL_SYSTEM, NO_ENTRY, TIMELINE_STATUS, TIMELINE_STATUSES
 from .paths import relative_url, script_json
 from .publish.packages import PackageInfo, csv_bytes
 from .publish.release import OpenData
@@ -43,22 +44,13 @@ def benchmark_source(url: str) -> str:
     return host.removeprefix("www.")
 
 
-STATUS_ORDER = ("Design", "Pilot", "Implementation", "Completed")
+STATUS_ORDER = tuple(s.code for s in TIMELINE_STATUSES)
 NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Fields"), "fields/index.html"),
        (N_("Providers"), "providers/index.html"), (N_("Compare"), "compare/index.html"),
        (N_("Countries"), "countries/index.html"), (N_("Guide"), "guide/index.html"), (N_("Data"), "data/index.html"),
        (N_("Methodology"), "methodology/index.html"))
-#: Status names as the map, the legend and the tables show them.
-#: What the maps show: whether a national system tracks VET graduates (CountryProfile.national_system).
-NATIONAL_SYSTEM_LABELS = {"runs": N_("A national system runs"),
-                          "partial": N_("Pilot, project or part of VET only"),
-                          "general": N_("No dedicated system; general statistics only"),
-                          "none": N_("None found in the sources consulted"),
-                          "": N_("Not assessed")}
 #: The edition of Cedefop's Timeline that the profiles' statuses come from.
 TIMELINE_EDITION = N_("Cedefop's Timeline of VET policies in Europe (2024 update)")
-STATUS_LABELS = {"Design": N_("Design"), "Pilot": N_("Pilot"), "Implementation": N_("Implementation"),
-                 "Completed": N_("Completed"), "No entry": N_("No entry")}
 #: The levels of the disclosure report, as the methodology page names them.
 LEVEL_NAMES = {"programme": N_("programme"), "provider": N_("provider"), "country_field": N_("field within a country"),
                "country": N_("country"), "field": N_("field across countries"), "all": N_("all countries")}
@@ -251,7 +243,7 @@ class SiteBuilder:
         return self._(isced_fields()[code].label)
 
     def status_label(self, status: str) -> str:
-        return self._(STATUS_LABELS[status or "No entry"])
+        return self._(TIMELINE_STATUS[status].label if status else NO_ENTRY)
 
     def document(self, kind: str, doc) -> tuple:
         """(the document in this language, or the English one; whether it is translated)."""
@@ -294,13 +286,13 @@ class SiteBuilder:
         return f"countries/{slugify(geo)}/index.html"
 
     def national_system_label(self, national_system: str) -> str:
-        return self._(NATIONAL_SYSTEM_LABELS[national_system])
+        return self._(NATIONAL_SYSTEM[national_system].label)
 
     def status_map(self) -> list[dict]:
         """Each profiled country's national system (what the map colours) and its Timeline status."""
         return [{"geo": c.geo, "name": self.country_name(c.geo), "system": c.national_system,
                  "system_label": self.national_system_label(c.national_system),
-                 "status": c.current_status or "No entry", "status_label": self.status_label(c.current_status),
+                 "status": c.current_status or NO_ENTRY, "status_label": self.status_label(c.current_status),
                  "url": self.country_url(c.geo)}
                 for c in self.countries_by_name()]
 
@@ -671,7 +663,7 @@ def _share_row(label: str, figure: Figure) -> dict:
 def build_site(config, content, safe, programmes, providers, benchmark, packages, release, report,
                offered_by, open_data=None, reports: bool = False) -> Site:
     """The site model for these inputs, in every configured language."""
-    languages = tuple(site_languages(config.site.languages))
+    languages = tuple(site_languages(config.site.languages, content.locale))
     shared = Shared(FigureIndex(safe))
     pages, guides = [], {}
     for lang in languages:

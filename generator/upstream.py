@@ -56,11 +56,12 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
         import duckdb
     except ImportError:
         raise BuildError("DuckDB is not installed: `pip install duckdb` to run the aggregation here, or run "
-                         "generator/sql/aggregate.sql on your own engine") from None
+                         "generator/sql/aggregate.sql on your own engine", code="aggregation") from None
     descriptor, file = read_descriptor(source, project)
     by_name = {r["name"]: r for r in descriptor["resources"]}
     if "graduates" not in by_name:
-        raise BuildError(f"{file}: the package has no record-level graduates resource to aggregate")
+        raise BuildError("the package has no record-level graduates resource to aggregate", code="aggregation",
+                         file=file)
     problems = []
     paths = {name: resource_path(source, by_name[name], file, problems)
              for name in ("programmes", "providers", "graduates")}

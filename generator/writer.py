@@ -35,10 +35,10 @@ class OutputFiles:
     def add(self, path: str, data: bytes | str) -> None:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path or "\x00" in path:
-            raise BuildError(f"refusing to write {path!r}: it would land outside the output folder")
+            raise BuildError(f"refusing to write {path!r}: it would land outside the output folder", code="output-path")
         key = str(pure)
         if key in self._files:
-            raise BuildError(f"two parts of the build both write {key}")
+            raise BuildError(f"two parts of the build both write {key}", code="output-path")
         self._files[key] = data.encode("utf-8") if isinstance(data, str) else data
 
     def update(self, files: dict[str, bytes]) -> None:
@@ -109,7 +109,7 @@ class BuildLock:
         except BlockingIOError:
             os.close(self._fd)
             raise BuildError(f"another ontrack build is writing {self.path.parent / self.path.name[1:-5]}; "
-                             "wait for it to finish and try again") from None
+                             "wait for it to finish and try again", code="output-locked") from None
         return self
 
     def __exit__(self, *exc) -> None:

@@ -38,7 +38,7 @@ def test_a_record_identifier_anywhere_is_found(site_copy, demo_project):
     page = site_copy / "about" / "index.html"
     page.write_text(page.read_text().replace("</main>", f"<p>{rid}</p></main>"))
     breaches = audit_output(site_copy, DisclosureOptions(), _record_ids(demo_project))
-    assert [(b.file, b.rule) for b in breaches] == [("about/index.html", "record-id")]
+    assert [(b.file, b.code) for b in breaches] == [("about/index.html", "record-id")]
 
 
 def _edit_indicators(site, change):
@@ -53,7 +53,7 @@ def test_a_hidden_cell_with_a_value_is_found(site_copy):
         i = cells.index[cells.flag == "c"][0]
         cells.loc[i, "value"] = "50.0"
     _edit_indicators(site_copy, reveal)
-    rules = {b.rule for b in audit_output(site_copy, DisclosureOptions())}
+    rules = {b.code for b in audit_output(site_copy, DisclosureOptions())}
     assert "hidden-not-empty" in rules
 
 
@@ -63,7 +63,7 @@ def test_unrounded_and_small_bases_are_found(site_copy):
         cells.loc[shown[0], "base_rounded"] = "123"
         cells.loc[shown[1], "base_rounded"] = "10"
     _edit_indicators(site_copy, spoil)
-    rules = sorted(b.rule for b in audit_output(site_copy, DisclosureOptions()))
+    rules = sorted(b.code for b in audit_output(site_copy, DisclosureOptions()))
     assert rules == ["small-base", "unrounded"]
 
 
@@ -74,7 +74,7 @@ def test_a_lone_hidden_part_of_a_published_total_is_found(site_copy):
         i = hidden.index[0]
         cells.loc[i, ["value", "base_rounded", "flag", "suppression_reason"]] = ["50.0", "30", "", ""]
     _edit_indicators(site_copy, unhide_one_of_two)
-    rules = {b.rule for b in audit_output(site_copy, DisclosureOptions())}
+    rules = {b.code for b in audit_output(site_copy, DisclosureOptions())}
     assert "recoverable" in rules
 
 

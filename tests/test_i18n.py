@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from generator import i18n
-from generator.config import load_config
+from generator import catalogue, i18n
+from generator.build import load_inputs
 from generator.errors import InputError
 from generator.i18n import Language
 
@@ -27,14 +27,14 @@ def _ids(catalog) -> set:
 def test_the_template_holds_every_message_the_code_and_templates_use():
     with i18n.POT.open("rb") as pot:
         committed = _ids(read_po(pot))
-    extracted = _ids(i18n.extract())
-    assert extracted - committed == set(), "run: python -m generator.i18n extract && python -m generator.i18n update"
+    extracted = _ids(catalogue.extract())
+    assert extracted - committed == set(), "run: ontrack catalogue extract && ontrack catalogue update --builtin"
     assert committed - extracted == set(), "messages nobody uses any more: run extract and update"
 
 
 @pytest.mark.parametrize("code", OTHER)
 def test_every_message_is_translated(code):
-    assert i18n.untranslated(code) == []
+    assert catalogue.untranslated(code) == []
 
 
 @pytest.mark.parametrize("code", OTHER)
@@ -65,7 +65,7 @@ def test_a_language_without_a_catalogue_is_refused(tmp_path):
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "site.toml").write_text('[site]\nlanguages = ["en", "xx"]\n', encoding="utf-8")
     with pytest.raises(InputError) as err:
-        load_config(tmp_path)
+        load_inputs(tmp_path)
     message = "\n".join(err.value.lines())
     assert "site.languages" in message and "no catalogue for 'xx'" in message
 
@@ -158,32 +158,72 @@ def test_untranslated_content_says_so_and_translated_content_is_used(golden_buil
         in methodology_fr
 
 
-def test_adding_a_language_takes_only_a_catalogue(tmp_path, monkeypatch, tiny_package):
-    """The documented steps: init a catalogue, translate it, list the language; the build then has /de/ pages."""
-    from generator.build import build
+def test_adding_a_language_takes_only_a_catalogue(tmp_path, tiny_package):
+    """The documented steps: init a catalogue in the project, translate it, list the language; the build then
+    has /de/ pages, and ontrack's own catalogues are left as they were (an installed copy may not be written)."""
+    from click.testing import CliRunner
 
-    locale = tmp_path / "locale"
-    shutil.copytree(i18n.LOCALE_DIR, locale)
-    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
-    monkeypatch.setattr(i18n, "POT", locale / "messages.pot")
-    i18n._translations.cache_clear()
-    assert i18n.main(["init", "de"]) == 0
-    path = locale / "de" / "LC_MESSAGES" / "messages.po"
+    from generator.build import build
+    from generator.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
+    built_in = sorted(p.relative_to(i18n.LOCALE_DIR) for p in i18n.LOCALE_DIR.rglob("*"))
+    result = CliRunner().invoke(main, ["catalogue", "init", "de", str(project)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(i18n.LOCALE_DIR) for p in i18n.LOCALE_DIR.rglob("*")) == built_in
+    path = project / "locale" / "de" / "LC_MESSAGES" / "messages.po"
+    assert f"Wrote {path}" in result.output
     # One message translated, so that the test can see the catalogue at work.
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'msgid "(Where graduates went)"\nmsgstr ""', r'msgid "\1"\nmsgstr "Wohin die Absolventen gingen"',
                   text)
     path.write_text(text, encoding="utf-8")
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
     shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
     toml = (project / "content" / "site.toml").read_text(encoding="utf-8")
     toml = re.sub(r"languages = \[.*\]", 'languages = ["en", "de"]', toml)
     (project / "content" / "site.toml").write_text(toml, encoding="utf-8")
-    try:
-        build(project, tmp_path / "out", data=tiny_package)
-    finally:
-        i18n._translations.cache_clear()
+    build(project, tmp_path / "out", data=tiny_package)
     page = (tmp_path / "out" / "de" / "programmes" / "at-071-4-001" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="de">' in page and "Wohin die Absolventen gingen" in page
     assert "80\u00a0%" in page  # 40 of 50 employed, in German notation
+
+
+def test_a_project_catalogue_comes_first_and_the_built_in_one_fills_its_gaps(tmp_path):
+    """A project's locale/nl may reword one message; every other Dutch message still comes from ontrack."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="nl")
+    catalog.add("Where graduates went", "Waar de gediplomeerden terechtkwamen")
+    path = i18n.catalogue_path("nl", tmp_path / "locale")
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as po:
+        write_po(po, catalog)
+    dutch = i18n.site_languages(["en", "nl"], i18n.project_locale(tmp_path))[1]
+    shipped = Language("nl", "nl/")
+    assert dutch.gettext("Where graduates went") == "Waar de gediplomeerden terechtkwamen"
+    assert shipped.gettext("Where graduates went") != "Waar de gediplomeerden terechtkwamen"
+    assert dutch.gettext("not published") == shipped.gettext("not published") != "not published"
+
+
+def test_catalogue_init_refuses_an_unknown_locale_and_an_existing_catalogue(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    (tmp_path / "content").mkdir()
+    assert CliRunner().invoke(main, ["catalogue", "init", "de", str(tmp_path)]).exit_code == 0
+    again = CliRunner().invoke(main, ["catalogue", "init", "de", str(tmp_path)])
+    assert again.exit_code == 1 and "exists already" in again.output
+    unknown = CliRunner().invoke(main, ["catalogue", "init", "qq", str(tmp_path)])
+    assert unknown.exit_code == 1 and "not a locale Babel knows" in unknown.output
+    assert sorted(p.name for p in (tmp_path / "locale").iterdir()) == ["de"]
+
+
+def test_money_is_written_one_way_as_each_locale_writes_it():
+    assert Language("en", "").money(1850.4, "EUR") == "€1,850"
+    assert Language("nl", "nl/").money(1850.4, "EUR") == "€\u00a01.850"
+    assert Language("fr", "fr/").money(1850.4, "EUR") == "1\u202f850\u00a0€"
+    assert Language("en", "").money(1850, "PLN") == "1,850 PLN"  # no symbol in English: the code, after
+    assert Language("en", "").money(None, "EUR") == "not published"

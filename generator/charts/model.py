@@ -5,20 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-from ..i18n import ENGLISH, Language, N_
+from ..i18n import ENGLISH, NOT_PUBLISHED, Language, N_
+from ..palette import BLUE, GREEN, INK, MUTED, ORANGE, PURPLE, SKY_BLUE, VERMILLION, YELLOW  # noqa: F401 - the charts' palette
+from ..statuses import TIMELINE_STATUSES
 
-#: What a suppressed figure reads as, in tables, descriptions and charts (never 0).
-NOT_PUBLISHED = N_("not published")
-
-#: Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
-#: colour-vision deficiency. Text drawn on a fill uses black, except on BLUE,
-#: where white reaches 5.2:1 (black only 4.0:1).
-ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-#: Text on white: #222 is 15.9:1 and MUTED (#595959) 7.0:1, both above the 4.5:1 of WCAG 1.4.3.
-INK, MUTED = "#222222", "#595959"
+# What a suppressed figure reads as (never 0) and the colours are defined once, in i18n and palette.
 
 # The categories below are English keys: callers pass them, charts show their translations
 # (``lang.gettext(key)``) and keep their order and colours by key.
@@ -28,9 +21,9 @@ DESTINATIONS = (N_("Working and studying"), N_("Working only"), N_("Studying onl
 DESTINATION_COLOURS = (GREEN, BLUE, SKY_BLUE, ORANGE, PURPLE)
 #: Answers to "is the job related to the training?" (EQAVET indicator 6).
 RELATED_ANSWERS = (N_("Related"), N_("Partly related"), N_("Not related"))
-#: A country's tracking status, in the order a system moves through them.
-STATUSES = (N_("Design"), N_("Pilot"), N_("Implementation"), N_("Completed"))
-STATUS_COLOURS = (SKY_BLUE, ORANGE, BLUE, GREEN)
+#: A country's Timeline status, in the order a system moves through them, and its colours (``statuses``).
+STATUSES = tuple(s.code for s in TIMELINE_STATUSES)
+STATUS_COLOURS = tuple(s.colour for s in TIMELINE_STATUSES)
 
 _CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
@@ -89,26 +82,13 @@ def whole_number(value: int | None, lang: Language = ENGLISH) -> str:
 
 
 def currency_affixes(currency: str, lang: Language = ENGLISH) -> tuple[str, str]:
-    """(prefix, suffix) around an amount, placed as the locale places its currency symbol.
-
-    "€" and "" for EUR in English, "" and "\u00a0€" in French, "€\u00a0" and "" in Dutch. A
-    currency without a symbol in the locale is written as its code after the amount: " PLN".
-    """
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise ValueError(f"currency {currency!r} is not an ISO 4217 code")
-    symbol = get_currency_symbol(currency, locale=lang.locale)
-    if symbol == currency:
-        return "", f" {currency}"
-    pattern = lang.locale.currency_formats["standard"]
-    return pattern.prefix[0].replace("¤", symbol), pattern.suffix[0].replace("¤", symbol)
+    """(prefix, suffix) around an amount: ``Language.currency_affixes``, which owns how money is written."""
+    return lang.currency_affixes(currency)
 
 
 def money(value: float | None, currency: str, lang: Language = ENGLISH) -> str:
-    """1850.0, "EUR" -> "€1,850" ("1 850 €" in French); 1850.0, "PLN" -> "1,850 PLN"; None -> "not published"."""
-    if value is None:
-        return lang.gettext(NOT_PUBLISHED)
-    prefix, suffix = currency_affixes(currency, lang)
-    return f"{prefix}{lang.num(value, 0)}{suffix}"
+    """1850.0, "EUR" -> "€1,850" ("1 850 €" in French): ``Language.money``, as every page writes money."""
+    return lang.money(value, currency)
 
 
 def format_locale(lang: Language = ENGLISH) -> dict:

@@ -50,14 +50,17 @@ import yaml
 
 from ..codelists import geo_codes
 from ..errors import Problem, raise_if
-from ..i18n import N_
+from .. import statuses
+from ..i18n import N_, project_locale
+from ..statuses import TIMELINE_STATUSES
 
-STATUSES = ("Design", "Pilot", "Implementation", "Completed")
+#: The Timeline statuses a profile may give (``statuses.TIMELINE_STATUSES``).
+STATUSES = tuple(s.code for s in TIMELINE_STATUSES)
 #: Whether a national (or regional) system tracks VET graduates, as the profile's own sources describe it:
 #: a dedicated system runs; only a pilot, a project or part of VET is covered; no dedicated system, but
 #: outcomes appear in general statistics or reports; none found in the sources consulted. The maps colour
 #: by this, not by the Cedefop Timeline's latest status, which says how far one listed measure has come.
-NATIONAL_SYSTEMS = ("runs", "partial", "general", "none")
+NATIONAL_SYSTEMS = tuple(s.code for s in statuses.NATIONAL_SYSTEMS)
 #: Words of the front matter that pages show, so the catalogue translates them.
 CONFIDENCE = (N_("high"), N_("medium"), N_("low"))
 SOURCE_TYPES = (N_("administrative"), N_("survey"), N_("both"))
@@ -183,6 +186,8 @@ class Content:
     pages: dict[str, Document]
     #: (kind, key, language) -> translated Document; key is the slug, or the geo code of a country.
     translations: dict[tuple[str, str, str], Document] = field(default_factory=dict)
+    #: The project's own interface catalogues (its locale/ folder), searched before the built-in ones.
+    locale: Path | None = None
 
     def translated(self, kind: str, key: str, language: str) -> Document | None:
         return self.translations.get((kind, key, language))
@@ -529,6 +534,20 @@ def reviewed_after_release(content: Content, release_date: dt.date | None, proje
             for c in content.countries if c.last_reviewed > release_date]
 
 
+#: A profile whose sources were last checked this long before the release may be out of date: a warning.
+REVIEW_WARNING_DAYS = 2 * 365
+
+
+def review_overdue(content: Content, release_date: dt.date | None) -> list[Problem]:
+    """Warnings for the profiles last reviewed more than two years before the release (when its date is set)."""
+    if release_date is None:
+        return []
+    return [Problem(c.path, None, "last_reviewed", "review-overdue",
+                    f"{c.last_reviewed.isoformat()} is {(release_date - c.last_reviewed).days:,} days before the "
+                    f"release date {release_date.isoformat()}: check the profile's sources again")
+            for c in content.countries if (release_date - c.last_reviewed).days > REVIEW_WARNING_DAYS]
+
+
 def load_content(project: Path) -> Content:
     """Every content file, with every problem in every file reported at once."""
     from ..errors import InputError
@@ -582,4 +601,4 @@ def load_content(project: Path) -> Content:
             problems += check_country_translation(doc, by_geo[key], translation_texts[key, language])
     raise_if(problems)
     return Content(tuple(sorted(countries, key=lambda c: c.geo)), tuple(sorted(guide, key=lambda d: d.order)), pages,
-                   translations)
+                   translations, project_locale(project))

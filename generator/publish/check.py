@@ -71,6 +71,6 @@ def validate_packages(root: Path, packages: list[PackageInfo], workers: int = 2,
     for info, rows in zip(unchecked, results):
         if rows:
             detail = "; ".join(f"row {r[0]} {r[1]}: {r[2]} {r[3]}" for r in rows)
-            raise BuildError(f"published package {info.descriptor_path} is not valid: {detail}")
+            raise BuildError(f"published package {info.descriptor_path} is not valid: {detail}", code="invalid-package")
         if keys[info.name] is not None:
             cache.store("validation", keys[info.name], True)

@@ -20,7 +20,6 @@ from openpyxl.styles import Font
 from openpyxl.xml.functions import tostring
 
 from ..config import Config
-from .packages import LICENCE
 from .tables import PublishedTable
 
 #: openpyxl writes the document properties here (Office Open XML).
@@ -63,7 +62,7 @@ def _readme_rows(tables: list[PublishedTable], config: Config, release: dt.datet
         ["Publisher", site.publisher],
         ["Release", site.data_version],
         ["Released", release.date().isoformat()],
-        ["Licence", f"{LICENCE['title']} ({LICENCE['name']}), {LICENCE['path']}"],
+        ["Licence", f"{site.licence_terms.title} ({site.licence}), {site.licence_terms.url}"],
     ]
     if site.base_url:
         rows.append(["Web site", site.base_url])

@@ -20,8 +20,13 @@ from ..codelists import geo_name
 from ..config import Config
 from .tables import PublishedTable
 
-LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-           "title": "Creative Commons Attribution 4.0 International"}
+
+def licence_descriptor(config: Config) -> dict:
+    """The site's licence as a Frictionless ``licenses`` entry."""
+    licence = config.site.licence_terms
+    return {"name": licence.id, "path": licence.url, "title": licence.title}
+
+
 #: Resources kept whole in every country package (code lists), by name.
 SHARED_RESOURCES = ("fields", "nace", "geo", "indicator_definitions")
 
@@ -92,7 +97,7 @@ def build_package(name: str, title: str, description: str, folder: str, tables: 
         "description": description,
         "version": site.data_version,
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "licenses": [LICENCE],
+        "licenses": [licence_descriptor(config)],
         "contributors": [{"title": site.publisher, "roles": ["publisher"],
                           **({"email": site.contact_email} if site.contact_email else {})}],
         "keywords": ["vocational education and training", "VET", "graduate tracking", "EQAVET", "employment"],

@@ -13,7 +13,6 @@ from ..codelists import geo_name
 from ..config import Config
 from ..indicators import DEFINITIONS
 from .metadata import CATALOGUE_JSONLD, DATA_PAGE, DatasetMeta, absolute
-from .packages import LICENCE
 
 MEASUREMENT = ("Graduate tracking: graduate surveys and linked administrative registers, observed 6 to 36 months "
                "after graduation; indicators after disclosure control (counts rounded, small groups hidden).")
@@ -33,7 +32,7 @@ def dataset_jsonld(meta: DatasetMeta, config: Config, base: str, release: dt.dat
         "url": absolute(base, meta.landing_page),
         "identifier": absolute(base, CATALOGUE_JSONLD) + f"#dataset/{meta.name}",
         "keywords": list(meta.keywords),
-        "license": LICENCE["path"],
+        "license": site.licence_terms.url,
         "isAccessibleForFree": True,
         "creator": organisation,
         "publisher": organisation,

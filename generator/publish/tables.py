@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..codelists import EU_CODE, geo_codes, geo_name, isced_fields, nace_sections
 from ..disclosure import REASONS, SafeTable
+from ..statuses import TIMELINE_STATUSES
 from ..indicators import DEFINITIONS, DESTINATIONS, EARNINGS, LEVELS, SECTORS
 from ..inputs.content import CountryProfile
 from ..schemas import table_schema
@@ -194,7 +195,7 @@ def context_tables(countries: tuple[CountryProfile, ...], benchmark: pd.DataFram
                 _field("geo", "string", "Country or region.", required=True),
                 _field("year", "integer", "Year.", required=True),
                 _field("status", "string", "Status in Cedefop's Timeline of VET policies in Europe.", required=True,
-                       enum=["Design", "Pilot", "Implementation", "Completed"]),
+                       enum=[status.code for status in TIMELINE_STATUSES]),
                 _field("cedefop_id", "integer", "Id of the entry in Cedefop's timeline.")],
                 "missingValues": [""], "foreignKeys": geo_fk}),
         "data_sources": PublishedTable("data_sources", "Data sources of each country's graduate tracking", sources, {

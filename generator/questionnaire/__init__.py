@@ -18,7 +18,7 @@ from pyxform.xls2xform import convert
 
 from ..config import Config
 from ..errors import OntrackError
-from ..i18n import site_languages
+from ..i18n import project_locale, site_languages
 from .codebook import codebook_csv
 from .model import Form, employer_form, graduate_form
 from .printable import printable_html
@@ -27,6 +27,8 @@ from .xlsform import xlsform_bytes
 
 class QuestionnaireError(OntrackError):
     """A form could not be made or written."""
+
+    code = "questionnaire"
 
 
 def forms(config: Config) -> list[Form]:
@@ -42,7 +44,7 @@ def xform(workbook: bytes, *, odk_validate: bool = False) -> str:
 
 def questionnaire_files(project: Path, config: Config, *, odk_validate: bool = False) -> dict[str, bytes]:
     """Every file of the questionnaire by name: per form an XLSForm, its XForm and a printable page a language."""
-    languages = site_languages(config.site.languages)
+    languages = site_languages(config.site.languages, project_locale(project))
     files: dict[str, bytes] = {}
     for form in forms(config):
         workbook = xlsform_bytes(form, languages)

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..errors import InputError, Problem
-from ..i18n import Language, site_languages
+from ..i18n import Language, project_locale, site_languages
 from ..inputs.content import Content, Document
 from ..prose import markdown_to_html
 from ..render import template_environment
@@ -53,7 +53,7 @@ def chapter_file(doc: Document, lang: Language, project: Path | None) -> bytes:
 
 def guide_downloads(project: Path, config: Config, content: Content) -> dict[str, bytes]:
     """Every download the guide links, by output path, in every language of the site; {} when none is linked."""
-    languages = site_languages(config.site.languages)
+    languages = site_languages(config.site.languages, project_locale(project))
     linked = {(lang.code, doc.path, name) for lang in languages for doc in _chapters(content, lang)
               for name in _linked(doc)}
     if not linked:

@@ -43,6 +43,8 @@ EXAMPLE_VALUES = {
 class ScaffoldError(OntrackError):
     """The new project cannot be made where it was asked for."""
 
+    code = "project-folder"
+
 
 def create_project(target: Path) -> list[Path]:
     """Write a new project into ``target`` (absent or empty); returns the files written, sorted."""

@@ -32,6 +32,8 @@ from .roster import pseudonym, read_csv, read_key, read_roster
 class SurveyImportError(OntrackError):
     """The import cannot start (a key, a folder)."""
 
+    code = "survey-import"
+
 
 @dataclass(frozen=True)
 class ImportSummary:
