@@ -448,6 +448,8 @@ def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, tru
             found: dict[int, np.ndarray] = {}
             local_bound = np.full(len(at), np.nan)
             _bound(model, objectives, np.arange(len(at)), local_bound, need, minimise, found, singles=False)
+            # A target no programme certified anything for has only its true value for sure.
+            local_bound = np.where(np.isnan(local_bound), numerators[at] @ truth - offset, local_bound)
             answers.append((local_bound, found))
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.pop(next(iter(_MEMO)))
@@ -661,12 +663,20 @@ def _capped(model: highspy.Highs, objectives: sparse.csr_matrix, need: np.ndarra
     try:
         model.changeObjectiveSense(highspy.ObjSense.kMaximize)
         model.run()
-        status = model.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"the attacker's linear programme ended as {model.modelStatusToString(status)}")
-        solution = model.getSolution()
-        point = np.asarray(solution.col_value)[:n]
-        duals = np.asarray(solution.row_dual)[:rows]
+        if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # The simplex can lose its way on a badly scaled programme: start again with an interior point
+            # (and a crossover to a vertex). Where that fails too, nothing is certified: every target counts
+            # as not reaching its need, and is protected by hiding more.
+            model.clearSolver()
+            model.setOptionValue("solver", "ipm")
+            model.run()
+            model.setOptionValue("solver", "choose")
+        if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            point, duals = np.full(n, np.nan), np.zeros(rows)
+        else:
+            solution = model.getSolution()
+            point = np.asarray(solution.col_value)[:n]
+            duals = np.asarray(solution.row_dual)[:rows]
     finally:
         model.deleteRows(m, np.arange(rows, rows + m, dtype=np.int32))
         model.deleteCols(m, cols)

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import generator.attack as attack_module
 from generator.attack import PRIMARY_REASONS, Protection, Shown, attack, attack_publication, count_bounds, true_atoms
 from generator.cli import main
 from generator.config import DisclosureOptions
@@ -88,9 +89,10 @@ def test_a_chain_across_two_relations_that_subtraction_misses_is_caught_and_then
     assert _pooled_interval(findings, cells, "SECTOR_Q", "AT-101-3-002").protected
 
 
-def test_a_neighbourhood_asked_again_is_answered_from_memory_with_the_same_bounds(tmp_path):
+def test_a_neighbourhood_asked_again_is_answered_from_memory_with_the_same_bounds(tmp_path, monkeypatch):
     # The last round of disclosure control and the build's audit ask the neighbourhood programmes again;
     # where nothing changed, no programme is solved and the intervals are the ones found the first time.
+    monkeypatch.setattr(attack_module, "_MEMO", {})  # what other tests solved is not remembered here
     cells = _sector_q(tmp_path)
     subtraction_only, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
     frame = cells.cells.reset_index(drop=True)
