@@ -200,19 +200,6 @@ def run(*args: str) -> str:
     return subprocess.run([tool, *args[1:]], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture(scope="module")
-def reports_build(golden_project, golden_build, tmp_path_factory):
-    """The golden site built by `ontrack reports` (the default build leaves the reports out)."""
-    from click.testing import CliRunner
-
-    from generator.cli import main
-
-    output = tmp_path_factory.mktemp("reports") / "site"
-    result = CliRunner().invoke(main, ["reports", str(golden_project), "--output", str(output)])
-    assert result.exit_code == 0, result.output
-    return output
-
-
 def test_the_default_build_makes_no_report_and_links_none(golden_build):
     assert not list(golden_build.rglob("*.pdf")) or all(p.name == "ontrack-guide.pdf" for p in golden_build.rglob("*.pdf"))
     for page in golden_build.glob("providers/*/index.html"):
