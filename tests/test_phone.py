@@ -171,7 +171,7 @@ def _nav(page) -> list[dict]:
     return page.evaluate("""() => [...document.querySelectorAll('.site-nav a')].map(a => {
         const b = a.getBoundingClientRect();
         return {text: a.textContent.trim(), left: b.left, right: b.right, top: Math.round(b.top), height: b.height,
-                shown: b.width > 0 && b.height > 0 && getComputedStyle(a).visibility !== 'hidden'};
+                shown: a.checkVisibility({visibilityProperty: true})};  // false inside a closed disclosure
     })""")
 
 
