@@ -124,10 +124,15 @@ def probe_build(args) -> dict:
     project = Path(args.project)
     if args.cold:
         shutil.rmtree(project / build_module.CACHE_FOLDER, ignore_errors=True)
+    if args.reports_cold:  # only the quality reports are laid out again; the rest of the build is a warm one
+        for pdf in (project / build_module.CACHE_FOLDER).rglob("report-*.pdf"):
+            pdf.unlink()
     with profiled(args.profile):
-        summary = build_module.build(project, Path(args.output), Path(args.data))
+        summary = build_module.build(project, Path(args.output), Path(args.data),
+                                     reports=args.reports or args.reports_cold)
     return {"steps": dict(summary.timings), "cpu": CpuStageClock.cpu, "pages": summary.pages,
-            "files": summary.files, "packages": summary.packages}
+            "files": summary.files, "packages": summary.packages,
+            "reports": {"made": summary.cache_misses.get("reports", 0), "cached": summary.cache_hits.get("reports", 0)}}
 
 
 #: Replaces the site's chart partial, so that a page with no charts renders without them.
@@ -273,6 +278,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--output")
     parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--reports", action="store_true", help="build: with the quality reports (`ontrack reports`)")
+    parser.add_argument("--reports-cold", action="store_true",
+                        help="build: with the quality reports, each laid out again (the rest of the cache kept)")
     parser.add_argument("--threads", type=int, default=0, help="DuckDB threads (0: DuckDB's default, every core)")
     parser.add_argument("--write", help="pages: also write the rendered pages under this folder")
     parser.add_argument("--profile", help="write a cProfile of the measured part to this file")

@@ -97,6 +97,21 @@ def summarise(runs: dict[str, list[dict]], options: dict) -> dict:
                 "warm stages": {s: _step(warm, s) for s in stages},
                 **_process(cold, "cold "), **_process(warm, "warm "),
             }
+    out["reports"] = {}
+    for key in runs:
+        if key.startswith("reports-cold/"):
+            size = key.split("/", 1)[1]
+            cold, warm = runs[key], runs.get(f"reports-warm/{size}", [])
+            made = cold[0]["result"]["reports"]["made"]
+            wall, cpu = _step(cold, "quality reports"), _step(cold, "quality reports", "cpu")
+            out["reports"][size] = {
+                "repetitions": len(cold), "reports": made, "cold wall": wall, "cold cpu": cpu,
+                "per report wall": wall / made if made and wall is not None else None,
+                "per report cpu": cpu / made if made and cpu is not None else None,
+                "warm wall": _step(warm, "quality reports"), "warm cpu": _step(warm, "quality reports", "cpu"),
+                "warm cached": warm[0]["result"]["reports"]["cached"] if warm else None,
+                "peak MB": _process(cold, "")["peak MB"],
+            }
     pages, mkdocs = runs.get("pages"), runs.get("mkdocs")
     if pages and mkdocs:
         out["pages"] = {
@@ -237,6 +252,22 @@ def markdown(summary: dict, meta: dict) -> str:
                   "Stage times are the build's own clock (`BuildSummary.timings`); the CPU in brackets is the build "
                   "process's own, without the worker processes it spawns (chart and package-validation workers), "
                   "which only the whole-process line includes.", "", *t.lines, "", *warm_stages.lines, ""]
+
+    reports = summary.get("reports")
+    if reports:
+        names = list(reports)
+        t = Table(["`ontrack reports`, the quality-reports stage", *names])
+        t.row("reports laid out (providers x languages)", *[str(reports[n]["reports"]) for n in names])
+        t.row("**all laid out again, wall (CPU) s**",
+              *[f"{fmt(reports[n]['cold wall'])} ({fmt(reports[n]['cold cpu'])})" for n in names])
+        t.row("per report, wall (CPU) s",
+              *[f"{fmt(reports[n]['per report wall'], 2)} ({fmt(reports[n]['per report cpu'], 2)})" for n in names])
+        t.row("**all from the cache, wall (CPU) s**",
+              *[f"{fmt(reports[n]['warm wall'])} ({fmt(reports[n]['warm cpu'])})" for n in names])
+        t.row("peak memory of that build (MB)", *[fmt(reports[n]["peak MB"], 0) for n in names])
+        lines += ["## Quality reports: every report laid out, then every one from the cache", "",
+                  "After the warm build: the rest of the build comes from its cache, so the stage's own clock is the "
+                  "reports' cost.", "", *t.lines, ""]
 
     p = summary["pages"]
     if p:

@@ -3,6 +3,7 @@
     python bench/run.py                       1M and 10M records, 3 repetitions, 5,000 pages
     python bench/run.py --sizes 1000000 --repeat 5
     python bench/run.py --quick               100k records, 500 pages, 1 repetition (a few minutes)
+    python bench/run.py --quick --build-repeat 1 --reports   ... and `ontrack reports`, cold and cached
 
 Every measurement runs in a fresh process; its wall time, CPU time (user +
 system, its worker processes included) and peak memory (the largest
@@ -42,9 +43,9 @@ def probe(name: str, log: Path, **options) -> Run:
     command = [sys.executable, str(BENCH / "probes.py"), name]
     for key, value in options.items():
         if value is True:
-            command.append(f"--{key}")
+            command.append(f"--{key.replace('_', '-')}")
         elif value not in (None, False):
-            command += [f"--{key}", str(value)]
+            command += [f"--{key.replace('_', '-')}", str(value)]
     return measure(command, log)
 
 
@@ -64,6 +65,7 @@ class Plan:
     profile: bool
     work: Path
     project: Path
+    reports: bool = False
     runs: dict[str, list[Run]] = field(default_factory=dict)
 
     def add(self, key: str, run: Run) -> Run:
@@ -155,6 +157,13 @@ def run_plan(plan: Plan, resume: bool = False) -> None:
                      lambda: probe("build", logs / f"build-warm-{size}-{rep}.log", project=project, data=folder,
                                    output=output),
                      lambda r: f"ontrack build {size}, nothing changed: {r.wall:.1f} s")
+                if plan.reports:  # `ontrack reports` after that build: every report laid out, then none
+                    for kind, flag in (("cold", "reports_cold"), ("warm", "reports")):
+                        measured(f"reports-{kind}/{size}", rep,
+                             lambda: probe("build", logs / f"reports-{kind}-{size}-{rep}.log", project=project,
+                                           data=folder, output=output, **{flag: True}),
+                             lambda r: f"ontrack reports {size}, {kind}: {r.result['reports']['made']} laid out, "
+                                       f"{r.result['steps'].get('quality reports', 0):.1f} s for the reports")
 
     if plan.profile:
         profiles = plan.work.parent / "results"
@@ -184,6 +193,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-demo-rebuild", action="store_true",
                         help="skip the cold and warm build of the committed demo (datasets/demo)")
     parser.add_argument("--no-verify", action="store_true", help="skip checking DuckDB's figures against ontrack's")
+    parser.add_argument("--reports", action="store_true",
+                        help="after each whole build, `ontrack reports` with every quality report laid out, then cached")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile the data stages, a cold build and the pages (bench/results/*.prof)")
     parser.add_argument("--programmes", type=int,
@@ -204,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
                 large_repeat=min(args.repeat, args.large_repeat or args.repeat),
                 pages=args.pages, pages_records=args.pages_records, programmes=args.programmes,
                 build_repeat=min(args.repeat, args.repeat if args.build_repeat is None else args.build_repeat),
-                demo_rebuild=not (args.no_demo_rebuild or args.quick), verify=not args.no_verify,
+                demo_rebuild=not (args.no_demo_rebuild or args.quick), verify=not args.no_verify, reports=args.reports,
                 profile=args.profile, work=args.work.resolve(), project=args.project.resolve())
     plan.work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

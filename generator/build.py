@@ -30,6 +30,7 @@ from .inputs.content import Content, load_content, review_overdue, reviewed_afte
 from .inputs.package import InputPackage, load_input_package
 from .inputs.reference import load_reference
 from .publish.check import validate_packages
+from .publish.metadata import directory_pages
 from .publish.packages import all_packages
 from .publish.release import open_data
 from .publish.tables import code_list_tables, context_tables, geos_in, indicator_tables
@@ -190,24 +191,29 @@ def disclose(inputs: Inputs, cache: BuildCache | None = None) -> tuple[SafeTable
     return cache.get_or_compute("disclosure", key, disclosed)
 
 
-def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildCache):
-    """The data packages and the open-data extras, as files; from ``cache`` when their tables are unchanged."""
+def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildCache, reports: bool = False):
+    """The data packages and the open-data extras, as files; from ``cache`` when their tables are unchanged.
+
+    The catalogue points at the provider, field and cross-country pages, and at the quality reports when
+    ``reports`` (``ontrack reports``) makes them.
+    """
     programmes, providers = inputs.package.programmes, inputs.package.providers
     tables = {**indicator_tables(safe),
               **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark)),
               **context_tables(inputs.content.countries, inputs.benchmark)}
     geos = sorted(set(programmes["geo"]))
     profiled = sorted(c.geo for c in inputs.content.countries)
+    pages = directory_pages(programmes, providers, tuple(inputs.config.site.languages), reports)
 
     def make():
         data_files, packages = all_packages(list(tables.values()), geos, inputs.config, release)
         extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
-                           cache_dir=cache.folder / "workbooks" if cache.folder else None)
+                           cache_dir=cache.folder / "workbooks" if cache.folder else None, pages=pages)
         data_files.update(extras.files)
         return data_files, packages, extras
 
     key = cache_key("publish", [(t.name, t.title, json.dumps(t.schema, sort_keys=True), t.frame)
-                                for t in tables.values()], geos, profiled, inputs.config, release)
+                                for t in tables.values()], geos, profiled, inputs.config, release, pages)
     return cache.get_or_compute("publish", key, make)
 
 
@@ -257,7 +263,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     safe, report = disclose(inputs, cache)
     clock.done("aggregate and disclose")
     release = release_datetime(inputs.config, safe)
-    data_files, packages, extras = publish(inputs, safe, release, cache)
+    data_files, packages, extras = publish(inputs, safe, release, cache, reports)
     clock.done("publish packages")
     programmes, providers = inputs.package.programmes, inputs.package.providers
     with active(cache):  # chart designs and Markdown texts are kept too

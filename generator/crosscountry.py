@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from .codelists import EU_CODE
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
-
-PAGE = "countries/eu-target/index.html"
+from .paths import CROSS_COUNTRY_PAGE as PAGE
 
 
 def cross_country(builder):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .codelists import isced_fields
 from .figures import Figure
 from .i18n import N_
+from .paths import FIELDS_PAGE, PROVIDERS_PAGE, field_page_codes, field_url, provider_url, report_path
 
 #: The headline figures a provider or field page shows for each group (EQAVET 5 and 6, full time, earnings).
 HEADLINE = ("EMP", "RELEVANT", "FT_SHARE", "EARN_MED")
@@ -35,23 +36,6 @@ class Group:
     label: str
     figures: dict[str, Figure]
     unit: str = ""             # what the group is, for readers of the HTML: a programme code, a geo, 'all'
-
-
-def provider_url(code: str) -> str:
-    from .site import slugify
-
-    return f"providers/{slugify(code)}/index.html"
-
-
-def field_url(code: str) -> str:
-    return f"fields/{code}/index.html"
-
-
-def report_path(code: str, lang_code: str) -> str:
-    """Where a provider's quality report is written: beside its page, one file per language."""
-    from .site import slugify
-
-    return f"providers/{slugify(code)}/quality-report-{slugify(code)}-{lang_code}.pdf"
 
 
 class Directory:
@@ -135,7 +119,7 @@ class Directory:
     def providers_index(self, rows: list[dict]):
         b = self.b
         countries = sorted({(r["geo"], r["country"]) for r in rows}, key=lambda c: b.lang.sort_key(c[1]))
-        return b.page("providers/index.html", "providers.html", self._("Providers"), "providers", {
+        return b.page(PROVIDERS_PAGE, "providers.html", self._("Providers"), "providers", {
             "rows": rows, "countries": countries, "months_words": _months(b, b.months),
         }, description=self._("Every VET provider with its programmes and how its graduates fared."))
 
@@ -182,12 +166,7 @@ class Directory:
 
     def field_codes(self) -> list[str]:
         """Broad fields with programmes, and each narrow field that programmes are coded to (not its broad one)."""
-        codes = set()
-        for code in self.b.programmes["isced_f"]:
-            codes.add(code[:2])
-            if len(code) > 2:
-                codes.add(code)
-        return sorted(codes)
+        return field_page_codes(self.b.programmes["isced_f"])
 
     def fields_index(self):
         b = self.b
@@ -199,7 +178,7 @@ class Directory:
                 count = int((b.programmes["isced_f"].str[:2] == code).sum())
                 broad.append({"code": code, "label": b.field_label(code), "url": field_url(code), "narrow": narrow,
                               "n": count, "emp": b.fig("EMP", "field", field=code)})
-        return b.page("fields/index.html", "fields.html", self._("Fields of study"), "fields", {
+        return b.page(FIELDS_PAGE, "fields.html", self._("Fields of study"), "fields", {
             "fields": broad, "months_words": _months(b, b.months),
         }, description=self._("Every field of education and training with programmes on this site."))
 

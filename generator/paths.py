@@ -1,9 +1,11 @@
-"""Links between output files, and data embedded in pages."""
+"""Links between output files, the addresses of pages that more than one stage names, and data embedded in pages."""
 
 from __future__ import annotations
 
 import json
 import posixpath
+import re
+from collections.abc import Iterable
 
 from markupsafe import Markup
 
@@ -15,6 +17,45 @@ def relative_url(from_path: str, to_path: str) -> str:
     target, _, anchor = to_path.partition("#")
     rel = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def slugify(text: str) -> str:
+    """A URL slug of ASCII letters, digits and hyphens only: it can never leave its folder."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "item"
+
+
+# The directory's pages. The site model makes them; the open-data catalogue, published before it, points at
+# them (a portal's reader finds the pages that present a dataset), so their addresses are defined here, once.
+
+#: The policymaker's cross-country page (``crosscountry.py``).
+CROSS_COUNTRY_PAGE = "countries/eu-target/index.html"
+PROVIDERS_PAGE = "providers/index.html"
+FIELDS_PAGE = "fields/index.html"
+
+
+def provider_url(code: str) -> str:
+    return f"providers/{slugify(code)}/index.html"
+
+
+def field_url(code: str) -> str:
+    return f"fields/{code}/index.html"
+
+
+def report_path(code: str, lang_code: str) -> str:
+    """Where a provider's quality report is written: beside its page, one file per language."""
+    return f"providers/{slugify(code)}/quality-report-{slugify(code)}-{lang_code}.pdf"
+
+
+def field_page_codes(isced_codes: Iterable[str]) -> list[str]:
+    """The fields that have a page: each broad field with programmes, and each narrow field programmes are
+    coded to (a programme coded to a broad field adds no narrow page)."""
+    codes = set()
+    for code in isced_codes:
+        codes.add(code[:2])
+        if len(code) > 2:
+            codes.add(code)
+    return sorted(codes)
 
 
 def script_json(value) -> Markup:

@@ -8,7 +8,6 @@ fields) and content come alongside. Nothing here renders HTML.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from dataclasses import replace as dataclass_replace
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ from .inputs.content import GLANCE_FIELDS, Content, CountryProfile, CountryTrans
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
 from .i18n import ENGLISH, N_, Language, site_languages
 from .statuses import NATIONAL_SYSTEM, NO_ENTRY, TIMELINE_STATUS, TIMELINE_STATUSES
-from .paths import relative_url, script_json
+from .paths import FIELDS_PAGE, PROVIDERS_PAGE, relative_url, script_json, slugify
 from .publish.packages import PackageInfo, csv_bytes
 from .publish.release import OpenData
 from .publish.schemaorg import dataset_jsonld
@@ -45,8 +44,8 @@ def benchmark_source(url: str) -> str:
 
 
 STATUS_ORDER = tuple(s.code for s in TIMELINE_STATUSES)
-NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Fields"), "fields/index.html"),
-       (N_("Providers"), "providers/index.html"), (N_("Compare"), "compare/index.html"),
+NAV = ((N_("Programmes"), "programmes/index.html"), (N_("Fields"), FIELDS_PAGE),
+       (N_("Providers"), PROVIDERS_PAGE), (N_("Compare"), "compare/index.html"),
        (N_("Countries"), "countries/index.html"), (N_("Guide"), "guide/index.html"), (N_("Data"), "data/index.html"),
        (N_("Methodology"), "methodology/index.html"))
 #: The edition of Cedefop's Timeline that the profiles' statuses come from.
@@ -86,12 +85,6 @@ class Site:
     guide: dict                # language code -> ((Document, translated), …) per chapter, for its PDF
     extra_files: dict          # path -> bytes (per-page CSVs, compare data)
     languages: tuple[Language, ...] = (ENGLISH,)
-
-
-def slugify(text: str) -> str:
-    """A URL slug of ASCII letters, digits and hyphens only: it can never leave its folder."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "item"
 
 
 def months_words(months: int, lang: Language = ENGLISH) -> str:

@@ -139,6 +139,19 @@ def vnu_jar() -> Path:
 
 
 @pytest.fixture(scope="session")
+def reports_build(golden_project, golden_build, tmp_path_factory):
+    """The golden site built by `ontrack reports` (the default build leaves the reports out)."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    output = tmp_path_factory.mktemp("reports") / "site"
+    result = CliRunner().invoke(main, ["reports", str(golden_project), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+@pytest.fixture(scope="session")
 def demo_site(demo_build):
     """The demo site served over HTTP on 127.0.0.1; yields its base URL (ending in /)."""
     from browser import serve

@@ -32,13 +32,13 @@ def test_every_probe_of_the_benchmark_runs_and_reports_sane_figures(tmp_path):
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", str(RECORDS), "--programmes", str(PROGRAMMES),
          "--repeat", "1", "--build-repeat", "1", "--pages", str(PAGES), "--pages-records", str(RECORDS),
-         "--no-demo-rebuild", "--project", str(project), "--work", str(tmp_path / "work"), "--results", str(results)],
+         "--no-demo-rebuild", "--reports", "--project", str(project), "--work", str(tmp_path / "work"), "--results", str(results)],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads((results / "latest.json").read_text())
     runs = report["runs"]
     assert set(runs) == {"verify", "data/3k", "duckdb/3k", "duckdb1/3k", "pages", "mkdocs",
-                         "build-cold/3k", "build-warm/3k"}
+                         "build-cold/3k", "build-warm/3k", "reports-cold/3k", "reports-warm/3k"}
     for key, measured in runs.items():
         assert len(measured) == 1, key
         run = measured[0]
@@ -58,6 +58,13 @@ def test_every_probe_of_the_benchmark_runs_and_reports_sane_figures(tmp_path):
     assert set(cold["result"]["steps"]) == set(cold["result"]["cpu"])
     assert "render charts" in cold["result"]["steps"] and "write, validate and audit" in cold["result"]["steps"]
     assert sum(cold["result"]["steps"].values()) < cold["wall"]
+    # The quality reports: every one laid out (one per provider and language), then every one from the cache.
+    made, cached = runs["reports-cold/3k"][0]["result"], runs["reports-warm/3k"][0]["result"]
+    assert made["reports"]["made"] >= 3 and made["reports"]["cached"] == 0, made["reports"]
+    assert cached["reports"] == {"made": 0, "cached": made["reports"]["made"]}
+    assert made["cpu"]["quality reports"] > 0 and made["steps"]["quality reports"] > cached["steps"]["quality reports"]
+    assert report["summary"]["reports"]["3k"]["reports"] == made["reports"]["made"]
+    assert "Quality reports" in (results / "latest.md").read_text()
     assert warm["cpu"] < cold["cpu"]  # the cold build draws every chart; the warm one finds them in the cache
     # The report: medians and the ratios against DuckDB and MkDocs.
     summary = report["summary"]

@@ -7,15 +7,17 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, RDF, SH
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH
 
 from generator.config import Config
 from generator.errors import InputError
 from generator.publish.dcat import SPDX, catalogue_files, catalogue_graph
 from generator.publish.metadata import DatasetMeta, FileMeta, iso_alpha3, site_url
+from generator.site import slugify
 
 from conftest import DEMO_BASE_URL
 
@@ -165,3 +167,54 @@ def test_the_catalogue_needs_an_absolute_base_url():
     with pytest.raises(InputError) as caught:
         site_url(with_base("example.org/x"))
     assert caught.value.problems[0].field == "site.base_url"
+
+
+def _pages(catalogue: rdflib.Graph, base: str) -> dict[str, set[str]]:
+    """Each dataset's ``foaf:page`` documents, as paths under ``base``, by the dataset's name."""
+    return {str(d).rsplit("/", 1)[-1]: {str(p)[len(base):] for p in catalogue.objects(d, FOAF.page)}
+            for d in catalogue.subjects(RDF.type, DCAT.Dataset)}
+
+
+def _file(site: Path, path: str) -> Path:
+    return site / path / "index.html" if path == "" or path.endswith("/") else site / path
+
+
+def test_each_dataset_points_at_the_pages_that_present_its_figures(demo_project, demo_build, catalogue):
+    """A portal's reader finds the provider, field and cross-country pages from the datasets whose tables they show:
+    every provider page from its country's dataset, the field pages and the directory from the whole site's."""
+    pages = _pages(catalogue, BASE)
+    fields = {f"fields/{p.parent.name}/" for p in demo_build.glob("fields/*/index.html")}
+    assert len(fields) > 10
+    assert {"providers/", "fields/", "countries/eu-target/"} | fields <= pages["ontrack"]
+    providers = pd.read_csv(demo_project / "datasets" / "demo" / "providers.csv", dtype=str)
+    assert len(providers) > 50
+    for row in providers.itertuples():
+        assert f"providers/{slugify(row.provider_code)}/" in pages[f"ontrack-{row.geo.lower()}"], row.provider_code
+    listed = set().union(*pages.values())
+    assert len(listed) == len(providers) + len(fields) + 3  # each page under one dataset only, and nothing else
+    for path in listed:
+        assert _file(demo_build, path).is_file(), path
+        assert not path.endswith(".pdf")  # no report in a plain build: none may be listed
+
+
+def test_the_quality_reports_are_documents_of_their_country_dataset_in_their_language(reports_build, shapes):
+    """With `ontrack reports`, each provider's reports (one per language) join its page, and the catalogue stays valid."""
+    base = "https://example.org/golden/"
+    catalogue = rdflib.Graph().parse(reports_build / "data" / "catalog.ttl")
+    assert shacl_results(catalogue, shapes) == []
+    reports = sorted(reports_build.glob("providers/*/quality-report-*.pdf"))
+    assert len(reports) >= 6
+    pages = _pages(catalogue, base)
+    listed = {path for paths in pages.values() for path in paths if path.endswith(".pdf")}
+    assert listed == {p.relative_to(reports_build).as_posix() for p in reports}
+    for name, paths in pages.items():
+        for path in paths:
+            document = rdflib.URIRef(base + path)
+            assert _file(reports_build, path).is_file(), path
+            if path.endswith(".pdf"):
+                assert name != "ontrack" and f"providers/{path.split('/')[1]}/" in paths
+                language = path.rsplit("-", 1)[-1].removesuffix(".pdf")
+                assert str(catalogue.value(document, DCTERMS.language)) == \
+                    EU + "language/" + {"en": "ENG", "nl": "NLD", "fr": "FRA"}[language]
+                assert catalogue.value(document, DCTERMS.format) == rdflib.URIRef(EU + "file-type/PDF")
+            assert str(catalogue.value(document, DCTERMS.title))

@@ -200,19 +200,6 @@ def run(*args: str) -> str:
     return subprocess.run([tool, *args[1:]], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture(scope="module")
-def reports_build(golden_project, golden_build, tmp_path_factory):
-    """The golden site built by `ontrack reports` (the default build leaves the reports out)."""
-    from click.testing import CliRunner
-
-    from generator.cli import main
-
-    output = tmp_path_factory.mktemp("reports") / "site"
-    result = CliRunner().invoke(main, ["reports", str(golden_project), "--output", str(output)])
-    assert result.exit_code == 0, result.output
-    return output
-
-
 def test_the_default_build_makes_no_report_and_links_none(golden_build):
     assert not list(golden_build.rglob("*.pdf")) or all(p.name == "ontrack-guide.pdf" for p in golden_build.rglob("*.pdf"))
     for page in golden_build.glob("providers/*/index.html"):
@@ -304,3 +291,72 @@ def test_a_provider_without_graduates_in_the_release_says_so_instead_of_showing_
         assert "No graduates of this provider are in this release, so it has no figures here." in page
         assert "not published" not in _text(re.search(r'<section class="headline".*?</section>', page, re.S).group(0))
         assert 'class="chart' not in page and 'class="trend' not in page
+
+
+# -- the new pages in search and compare (in Chromium, over HTTP) ----------------------------------------------
+
+
+def _chosen(page) -> list[str]:
+    """The programme pages (absolute URLs) of the programmes the compare page shows."""
+    page.wait_for_selector("#compare-table table", timeout=15000)
+    return page.eval_on_selector_all("#compare-table .compare-chosen li .compare-name a", "els => els.map(a => a.href)")
+
+
+def test_compare_takes_the_programmes_of_a_provider_page(browser, demo_site, demo_build):
+    from browser import PageWatch
+
+    pages = sorted(demo_build.glob("providers/*/index.html"))
+    path = max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('class="provider-programme"'), p.name))
+    page = browser.new_page()
+    watch = PageWatch(page, demo_site)
+    try:
+        page.goto(demo_site + path.relative_to(demo_build).as_posix())
+        offered = page.eval_on_selector_all("article.provider-programme h3 a", "els => els.map(a => a.href)")
+        assert len(offered) >= 2
+        page.get_by_role("link", name="Compare these programmes").click()
+        assert _chosen(page) == offered[:6]
+        watch.assert_clean()
+    finally:
+        page.close()
+
+
+def test_compare_takes_programmes_ticked_in_a_field_pages_list(browser, demo_site, demo_build):
+    from browser import PageWatch
+
+    page = browser.new_page()
+    watch = PageWatch(page, demo_site)
+    try:
+        page.goto(demo_site + "fr/fields/07/index.html")
+        rows = page.locator("#programme-table tbody tr")
+        assert rows.count() >= 2
+        ticked = [rows.nth(i).locator("th a").evaluate("a => a.href") for i in (0, 1)]
+        for i in (0, 1):
+            rows.nth(i).locator("input[name=p]").check()
+        page.locator(".compare-tray button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/fr/compare/index\.html\?p="))
+        assert _chosen(page) == ticked
+        watch.assert_clean()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("kind", ["provider", "field", "eu target"])
+def test_search_finds_the_provider_field_and_cross_country_pages(browser, demo_site, demo_build, kind):
+    """Each new kind of page is in the search index and comes up for its own name."""
+    from browser import PageWatch
+
+    target = {"provider": sorted(demo_build.glob("providers/*/index.html"))[0],
+              "field": demo_build / "fields" / "071" / "index.html",
+              "eu target": demo_build / "countries" / "eu-target" / "index.html"}[kind]
+    query = _text(re.search(r"<h1>(.*?)</h1>", target.read_text(encoding="utf-8"), re.S).group(1))
+    page = browser.new_page()
+    watch = PageWatch(page, demo_site)
+    try:
+        page.goto(demo_site + "search/index.html?q=" + query.replace(" ", "+"))
+        page.wait_for_selector("#search-results li a", timeout=15000)
+        links = page.eval_on_selector_all("#search-results li a", "els => els.map(a => a.getAttribute('href'))")
+        wanted = "/" + target.parent.relative_to(demo_build).as_posix() + "/"
+        assert any(wanted in link for link in links), (query, links)
+        watch.assert_clean()
+    finally:
+        page.close()

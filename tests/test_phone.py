@@ -194,3 +194,82 @@ def test_guide_tables_are_readable_on_the_narrowest_phone(browser, demo_site, de
     cramped = {name: t for name, t in tables.items() if t["narrowest"] < 0.75 * t["viewport"]
                or t["right"] > t["viewport"] or t["unnamed"] or t["named"] in ("none", "normal")}
     assert not cramped, cramped
+
+
+#: The header of every page: brand, menu, search and languages. On a phone it may not push the page's own heading
+#: off a small screen; 8 sections in a row wrapped onto three lines before they folded into a menu (255 px at 390).
+HEADER_MAX = {320: 200, 390: 160, 1280: 120}
+SECTIONS = 8
+
+
+def _nav(page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll('.site-nav a')].map(a => {
+        const b = a.getBoundingClientRect();
+        return {text: a.textContent.trim(), left: b.left, right: b.right, top: Math.round(b.top), height: b.height,
+                shown: a.checkVisibility({visibilityProperty: true})};  // false inside a closed disclosure
+    })""")
+
+
+def _menu_button(context, page) -> tuple[str, bool] | None:
+    """The name and expanded state of the header's disclosure in Chromium's accessibility tree."""
+    cdp = context.new_cdp_session(page)
+    for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+        if node.get("role", {}).get("value") == "DisclosureTriangle" and not node.get("ignored"):
+            properties = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
+            if node.get("name", {}).get("value", "").startswith("Menu"):
+                return node["name"]["value"], properties.get("expanded")
+    return None
+
+
+@pytest.mark.parametrize("lang", ["", "fr/"])  # French has the longest labels
+@pytest.mark.parametrize("width", PHONES)
+def test_on_a_phone_the_sections_fold_into_a_menu_that_keyboard_and_screen_reader_open(browser, demo_site, width,
+                                                                                        lang):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{demo_site}{lang}index.html")
+    viewport = page.evaluate("document.documentElement.clientWidth")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= HEADER_MAX[width], header
+    assert [s for s in _nav(page) if s["shown"]] == []  # folded
+    # A disclosure button named "Menu" with its state (as Chromium tells a screen reader), reached by the keyboard
+    # from the brand, opened with Enter.
+    assert _menu_button(context, page) == ("Menu", False)
+    page.locator(".brand").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    assert _menu_button(context, page) == ("Menu", True)
+    sections = _nav(page)
+    assert len(sections) == SECTIONS and all(s["shown"] for s in sections), sections
+    assert all(0 <= s["left"] and s["right"] <= viewport for s in sections), sections
+    assert all(s["height"] >= 24 for s in sections), sections  # a target a thumb can hit (WCAG 2.5.8)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport
+    # Tab goes through every section in order, then on to the search box.
+    names = []
+    for _ in range(SECTIONS):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate("document.activeElement.closest('.site-nav') && document.activeElement.textContent"))
+    assert names == [s["text"] for s in sections]
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "search"
+    # Each section is a link a screen reader lists inside the main navigation.
+    nav = page.get_by_role("navigation", name="Main" if not lang else "Principal")
+    assert nav.get_by_role("link").count() == SECTIONS
+    context.close()
+
+
+def test_on_a_wide_screen_every_section_is_in_one_row_without_a_menu(browser, demo_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    for lang in ("", "nl/", "fr/"):
+        page.goto(f"{demo_site}{lang}index.html")
+        assert page.locator(".site-header").bounding_box()["height"] <= HEADER_MAX[1280]
+        assert _menu_button(context, page) is None
+        sections = _nav(page)
+        assert len(sections) == SECTIONS and all(s["shown"] for s in sections), sections
+        assert len({s["top"] for s in sections}) == 1, sections
+        page.locator(".brand").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == sections[0]["text"]
+    context.close()

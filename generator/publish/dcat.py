@@ -1,7 +1,12 @@
 """The DCAT-AP 3 catalogue of the release, as JSON-LD and Turtle, for data portals to harvest.
 
 One ``dcat:Catalog`` with a ``dcat:Dataset`` per data package and a
-``dcat:Distribution`` per file. Controlled values come from the EU
+``dcat:Distribution`` per file. Each dataset's ``foaf:page`` ("documentation")
+are the site's pages that present its figures besides its landing page: the
+provider pages with their country's package, the field pages, the directory's
+indexes and the cross-country page with the whole site's, and the providers'
+quality reports (PDF, one per language) when the build makes them. They are
+documents about the data, not representations of it, so not distributions. Controlled values come from the EU
 vocabularies (data theme, country, language, file type, licence) and IANA
 media types. The shapes in ``tests/dcat-ap/`` check every property's class, so
 every object we point at is typed here (a harvester does not dereference them).
@@ -71,6 +76,7 @@ def catalogue_graph(datasets: list[DatasetMeta], config: Config, base: str, rele
     taxonomy = typed(DATA_THEME, SKOS.ConceptScheme)
     g.add((taxonomy, DCTERMS.title, _en("Data theme")))
     languages = [typed(f"{EU}language/{language_code(lang)}", DCTERMS.LinguisticSystem) for lang in site.languages]
+    pdf = URIRef(f"{EU}file-type/PDF")
 
     catalogue = typed(here + "catalogue", DCAT.Catalog)
     g.add((catalogue, DCTERMS.title, _en(f"{site.title}: open data")))
@@ -99,6 +105,14 @@ def catalogue_graph(datasets: list[DatasetMeta], config: Config, base: str, rele
         g.add((dataset, DCAT.theme, theme))
         landing = typed(absolute(base, meta.landing_page), FOAF.Document)
         g.add((dataset, DCAT.landingPage, landing))
+        for page in meta.pages:
+            document = typed(absolute(base, page.path), FOAF.Document)
+            g.add((document, DCTERMS.title, _en(page.title)))
+            g.add((document, DCTERMS.language,
+                   typed(f"{EU}language/{language_code(page.language)}", DCTERMS.LinguisticSystem)))
+            if page.path.endswith(".pdf"):
+                g.add((document, DCTERMS.format, typed(pdf, DCTERMS.MediaTypeOrExtent)))
+            g.add((dataset, FOAF.page, document))
         for keyword in meta.keywords:
             g.add((dataset, DCAT.keyword, _en(keyword)))
         for language in languages:

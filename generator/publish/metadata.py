@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import pandas as pd
 import pycountry
 
-from ..codelists import EU_CODE, geo_name, iso_alpha2
+from ..codelists import EU_CODE, geo_name, iso_alpha2, isced_fields
 from ..config import Config
 from ..errors import Problem, raise_if
+from ..paths import CROSS_COUNTRY_PAGE, FIELDS_PAGE, PROVIDERS_PAGE, field_page_codes, field_url, provider_url, \
+    report_path
 from .packages import PackageInfo
 
 #: Where the catalogue is written, relative to the output root.
@@ -66,6 +68,15 @@ class FileMeta:
 
 
 @dataclass(frozen=True)
+class PageMeta:
+    """A page or document of the site that presents a dataset's figures (DCAT ``foaf:page``, "documentation")."""
+
+    title: str
+    path: str                         # relative to the output root
+    language: str                     # the site language it is written in (``en``)
+
+
+@dataclass(frozen=True)
 class DatasetMeta:
     """One published data package as a dataset: the whole site's, or one country's."""
 
@@ -78,6 +89,7 @@ class DatasetMeta:
     keywords: tuple[str, ...]
     cohort_years: tuple[int, int]     # first and last cohort (year of qualification) covered
     files: tuple[FileMeta, ...]
+    pages: tuple[PageMeta, ...] = ()  # the pages (and quality reports) that present its figures
 
     @property
     def countries_iso3(self) -> tuple[str, ...]:
@@ -137,14 +149,42 @@ def _cohort_years(indicators: pd.DataFrame, geo: str) -> tuple[int, int]:
     return years[0], years[-1]
 
 
+def directory_pages(programmes: pd.DataFrame, providers: pd.DataFrame, languages: tuple[str, ...],
+                    reports: bool) -> dict[str, tuple[PageMeta, ...]]:
+    """The provider, field and cross-country pages by the geo of the package whose tables they show ('' for the
+    whole site's): each provider's page (and its quality reports, one per language, when ``reports``) with its
+    country's package; the field pages, the two indexes and the cross-country page with the whole site's.
+
+    Pages in the site's first language (the others are its translations); a report in every language.
+    """
+    lang = languages[0]
+    whole = [PageMeta("Providers: every VET provider and its programmes", PROVIDERS_PAGE, lang),
+             PageMeta("Fields of study: every field with programmes, by country", FIELDS_PAGE, lang),
+             PageMeta("Countries against the EU target (reference figures)", CROSS_COUNTRY_PAGE, lang)]
+    fields = isced_fields()
+    whole += [PageMeta(f"Field of study: {fields[code].label}", field_url(code), lang)
+              for code in field_page_codes(programmes["isced_f"])]
+    pages: dict[str, list[PageMeta]] = {"": whole}
+    for row in providers.sort_values("provider_code").itertuples():
+        listed = pages.setdefault(row.geo, [])
+        listed.append(PageMeta(f"Provider: {row.name}", provider_url(row.provider_code), lang))
+        if reports:
+            listed += [PageMeta(f"Quality report: {row.name} (PDF)", report_path(row.provider_code, code), code)
+                       for code in languages]
+    return {geo: tuple(listed) for geo, listed in pages.items()}
+
+
 def dataset_metadata(packages: list[PackageInfo], files: dict[str, bytes], indicators: pd.DataFrame,
-                     profiled: set[str], workbook: str | None = None) -> list[DatasetMeta]:
+                     profiled: set[str], workbook: str | None = None,
+                     pages: dict[str, tuple[PageMeta, ...]] | None = None) -> list[DatasetMeta]:
     """One ``DatasetMeta`` per package, its files measured in ``files`` (the final bytes).
 
     ``indicators`` is the whole-site indicators table (for the cohorts each package
     covers); ``profiled`` the geos that have a country page; ``workbook`` the path of
-    the Excel workbook of the whole-site package, if there is one.
+    the Excel workbook of the whole-site package, if there is one; ``pages`` the pages that
+    present each package's figures, by its geo (``directory_pages``).
     """
+    pages = pages or {}
     geos = sorted({p.geo for p in packages if p.geo})
     datasets = []
     for package in packages:
@@ -164,7 +204,7 @@ def dataset_metadata(packages: list[PackageInfo], files: dict[str, bytes], indic
             landing_page=country_page(package.geo) if package.geo in profiled else DATA_PAGE,
             keywords=tuple(descriptor.get("keywords", ())) + ((geo_name(package.geo),) if package.geo else ()),
             cohort_years=_cohort_years(indicators, package.geo),
-            files=tuple(listed)))
+            files=tuple(listed), pages=pages.get(package.geo, ())))
     return datasets
 
 

@@ -27,7 +27,7 @@ from ..inputs.content import CountryProfile
 from .dcat import catalogue_files
 from .dictionary import DataDictionary, data_dictionary
 from .excel import indicator_workbook, workbook_path
-from .metadata import CATALOGUE_JSONLD, CATALOGUE_TURTLE, DATA_PAGE, DatasetMeta, FileMeta, absolute, \
+from .metadata import CATALOGUE_JSONLD, CATALOGUE_TURTLE, DATA_PAGE, DatasetMeta, FileMeta, PageMeta, absolute, \
     dataset_metadata, file_meta, site_url
 from .packages import PackageInfo
 from .tables import PublishedTable
@@ -111,10 +111,11 @@ def cached_workbook(tables: list[PublishedTable], config: Config, release: dt.da
 
 def open_data(data_files: dict[str, bytes], packages: list[PackageInfo], tables: dict[str, PublishedTable],
               config: Config, release: dt.datetime, countries: tuple[CountryProfile, ...],
-              cache_dir: Path | None = None) -> OpenData:
+              cache_dir: Path | None = None, pages: dict[str, tuple[PageMeta, ...]] | None = None) -> OpenData:
     """The extra files of the release and the metadata the data pages show; checksums of the final bytes.
 
-    ``countries`` are the country profiles: a country package's landing page is its profile page.
+    ``countries`` are the country profiles: a country package's landing page is its profile page; ``pages``
+    the other pages that present each package's figures, by its geo (``metadata.directory_pages``).
     """
     base = site_url(config)
     profiled = {c.geo for c in countries}
@@ -124,7 +125,7 @@ def open_data(data_files: dict[str, bytes], packages: list[PackageInfo], tables:
     files[CITATION] = citation_cff(config, release, base)
     everything = {**data_files, **files}
     datasets = tuple(dataset_metadata(packages, everything, tables["indicators"].frame, profiled,
-                                      workbook_path(config)))
+                                      workbook_path(config), pages))
     if base:
         files.update(catalogue_files(list(datasets), config, base, release))
     files[CHECKSUMS] = checksums_file({**data_files, **files})
