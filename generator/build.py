@@ -272,6 +272,10 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
         clock.done("site model and chart data")
         pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts" if use_cache else None,
                             clock=clock, cache=cache, progress=progress, chart_workers=chart_workers)
+    if on_made is None:
+        # The site model (every chart's rows among it: over a gigabyte at a million records) is not needed
+        # once its pages are made: let it go before the search index and the writing.
+        site = None
     pages.update(indexed({path: content for path, content in pages.items() if path.endswith(".html")}, cache))
     clock.done("search index")
     files = OutputFiles()

@@ -222,15 +222,15 @@ class Directory:
                             & (b.programmes["programme_code"] != p.programme_code)]
         here = same[same["geo"] == p.geo]
         elsewhere = same[same["geo"] != p.geo]
-        similar = []
-        for q in list(here.itertuples()) + sorted(elsewhere.itertuples(),
-                                                  key=lambda q: (b.lang.sort_key(b.country_name(q.geo)), q.name)):
-            similar.append({"code": q.programme_code, "name": q.name, "url": b.programme_url(q.programme_code), "country": b.country_name(q.geo),
-                            "same_country": q.geo == p.geo, "provider": b.lang.join(b.provider_names(q.programme_code)),
-                            "emp": b.fig("EMP", "programme", geo=q.geo, field=q.isced_f[:2],
-                                         programme=q.programme_code)})
-        return {"offered": offered, "similar": similar[:SIMILAR_LIMIT], "n_similar": len(similar),
-                "narrow_url": field_url(p.isced_f)}
+        ranked = list(here.itertuples()) + sorted(elsewhere.itertuples(),
+                                                  key=lambda q: (b.lang.sort_key(b.country_name(q.geo)), q.name))
+        # Only the ones shown are looked up (at 2,000 programmes a field and level has dozens in Europe).
+        similar = [{"code": q.programme_code, "name": q.name, "url": b.programme_url(q.programme_code),
+                    "country": b.country_name(q.geo), "same_country": q.geo == p.geo,
+                    "provider": b.lang.join(b.provider_names(q.programme_code)),
+                    "emp": b.fig("EMP", "programme", geo=q.geo, field=q.isced_f[:2], programme=q.programme_code)}
+                   for q in ranked[:SIMILAR_LIMIT]]
+        return {"offered": offered, "similar": similar, "n_similar": len(ranked), "narrow_url": field_url(p.isced_f)}
 
     def pages(self, rows: list[dict]) -> list:
         provider_rows = self.provider_rows()

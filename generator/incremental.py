@@ -307,7 +307,8 @@ class QuickRebuild:
             self._envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
         envs = self._envs
         charts = [chart for page in pages for chart in page.charts]
-        svgs = dict(zip(map(id, charts), chart_render.render_svgs(charts, cache_dir=self._cache / "charts")))
+        svgs = {id(chart): svg.encode("utf-8")
+                for chart, svg in zip(charts, chart_render.render_svgs(charts, cache_dir=self._cache / "charts"))}
         common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
                   "languages": site.languages}
         new = dict(assets or {})
@@ -316,7 +317,7 @@ class QuickRebuild:
             for chart in page.charts:
                 csv_path, svg_path = chart_paths(page, chart)
                 new[csv_path] = chart_csv(chart)
-                new[svg_path] = svgs[id(chart)].encode("utf-8")
+                new[svg_path] = svgs[id(chart)]
         changed = {path: data for path, data in new.items() if made.files.get(path) != data}
         with self._lock:
             self._generation += 1

@@ -113,7 +113,12 @@ def _sitemap(site: Site) -> bytes:
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + "\n".join(urls) + "\n</urlset>\n").encode()
 
 
-def _render_charts(site: Site, cache_dir: Path | None, cache=None, progress=None, workers=None) -> dict[int, str]:
+def _render_charts(site: Site, cache_dir: Path | None, cache=None, progress=None, workers=None) -> dict[int, bytes]:
+    """Each chart's SVG as UTF-8 bytes, by ``id(chart)``.
+
+    As bytes, because that is what the SVG file is: the page reads them as text one page at a
+    time, and the whole site's SVGs are not kept twice (at a million records, some 300 MB).
+    """
     charts = [chart for page in site.pages for chart in page.charts]
     tally = Counter()
     svgs = chart_render.render_svgs(charts, cache_dir=cache_dir, workers=workers, tally=tally,
@@ -121,7 +126,11 @@ def _render_charts(site: Site, cache_dir: Path | None, cache=None, progress=None
                                     if progress else None)
     if cache is not None:
         cache.note("charts", tally["cached"], tally["rendered"])
-    return {id(chart): svg for chart, svg in zip(charts, svgs)}
+    drawn = {}
+    for index, chart in enumerate(charts):
+        drawn[id(chart)] = svgs[index].encode("utf-8")
+        svgs[index] = None  # each text goes as soon as its bytes are made
+    return drawn
 
 
 def render_site(site: Site, project: Path | None, cache_dir: Path | None = None, clock=None, cache=None,
@@ -145,7 +154,7 @@ def render_site(site: Site, project: Path | None, cache_dir: Path | None = None,
         for chart in page.charts:
             csv_path, svg_path = chart_paths(page, chart)
             files[csv_path] = chart_csv(chart)
-            files[svg_path] = svgs[id(chart)].encode("utf-8")
+            files[svg_path] = svgs[id(chart)]
     files.update(site.extra_files)
     if site.config.site.base_url:  # a sitemap lists absolute URLs (sitemaps.org protocol): none without an address
         files["sitemap.xml"] = _sitemap(site)
@@ -197,7 +206,7 @@ def chart_csv(chart) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def render_page(env: jinja2.Environment, page: Page, common: dict, svgs: dict[int, str]) -> str:
+def render_page(env: jinja2.Environment, page: Page, common: dict, svgs: dict[int, bytes]) -> str:
     def url(target: str) -> str:
         """A link from this page: to a page in the same language (``*.html``), or to a shared file."""
         return relative_url(page.path, page.lang.prefix + target if target.endswith(".html") else target)
@@ -207,7 +216,7 @@ def render_page(env: jinja2.Environment, page: Page, common: dict, svgs: dict[in
         return relative_url(page.path, lang.prefix + page.key)
 
     charts = [{"id": c.id, "title": c.title, "description": c.description, "table": c.table,
-               "svg": Markup(svgs[id(c)]), "spec": Markup(chart_render.spec_json(c.spec)),
+               "svg": Markup(svgs[id(c)].decode("utf-8")), "spec": Markup(chart_render.spec_json(c.spec)),
                **dict(zip(("csv_path", "svg_path"), chart_paths(page, c)))} for c in page.charts]
     try:
         template = env.get_template(page.template)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from generator.config import Config
-from generator.publish.excel import indicator_workbook
+from generator.publish.excel import _NotPlain, _sheet_rows, indicator_workbook
 from generator.publish.packages import all_packages
 from generator.publish.release import open_data
 from generator.publish.tables import PublishedTable
@@ -188,6 +188,41 @@ def test_the_workbook_bytes_depend_only_on_the_tables_and_the_release_date(monke
     assert book.properties.created == book.properties.modified == release
     assert {info.date_time for info in zipfile.ZipFile(io.BytesIO(first)).infolist()} == {(2026, 11, 1, 0, 0, 0)}
     assert [c.value for c in book["indicators"][3]] == ["DE", None, None]
+
+
+def _openpyxl_sheet_data(rows: list[list]) -> bytes:
+    """The <row> elements openpyxl itself writes for ``rows`` (from row 2, as under a header)."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("t")
+    sheet.append(["header"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xml = zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+    return xml.split(b"</row>", 1)[1].split(b"</sheetData>")[0]
+
+
+def test_workbook_rows_are_the_bytes_openpyxl_writes():
+    # The workbook's rows are written by ontrack (openpyxl took most of the publishing time at 1M records):
+    # text that needs escaping, non-ASCII, numbers of every kind, booleans, empty cells and empty rows.
+    rows = [["AT", 81.5, 40, True], [None, None, None, None], ["Österreich & <Tirol>", 0.1 + 0.2, 10**17, False],
+            ["a \"quoted\" 'word'", -0.0, -3, None], ["Ελλάδα", 1e-07, 2**60, None], [None, 12.0, None, "x"]]
+    out = io.BytesIO()
+    _sheet_rows(rows, 2, 4, out)
+    assert out.getvalue() == _openpyxl_sheet_data(rows)
+
+
+@pytest.mark.parametrize("value", ["=SUM(A1:A2)", "#N/A", " padded", "line\r\nend", "", float("nan"), dt.date(2026, 1, 1)])
+def test_workbook_values_openpyxl_writes_its_own_way_are_left_to_openpyxl(value):
+    with pytest.raises(_NotPlain):
+        _sheet_rows([["AT", value]], 2, 2, io.BytesIO())
+    # ... and a table holding one is written by openpyxl, cell for cell as before.
+    frame = pd.DataFrame({"geo": ["AT", "DE"], "note": ["fine", "=1+1"]})
+    table = PublishedTable("indicators", "Indicators", frame, {"fields": [{"name": "geo", "type": "string"},
+                                                                          {"name": "note", "type": "string"}]})
+    book = openpyxl.load_workbook(io.BytesIO(indicator_workbook([table], Config(), dt.datetime(2026, 11, 1))))
+    assert [c.value for c in book["indicators"][3]] == ["DE", "=1+1"]
 
 
 def test_without_a_base_url_there_is_no_catalogue_but_the_rest_is_made(tmp_path):
