@@ -23,7 +23,6 @@ attacker who also reasons in whole numbers may narrow a little further.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from .cache import cache_key
 from .precision import published_steps, round_count, steps_per_whole
 from .indicators import DESTINATIONS, RELATED, SECTORS
 from .identities import GROUP_COLUMNS, System, build_system, cell_sums, group_keys
@@ -439,7 +439,9 @@ def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, tru
     objectives = numerators[at][:, free].tocsr()
     offset = numerators[at] @ held
     needs = (need_low[at] - offset, need_high[at] - offset)
-    key = _digest(local, local_lower, local_upper, objectives, *needs)
+    key = cache_key(*[part.tobytes() for part in (local.indptr, local.indices, local.data, local_lower,
+                                                  local_upper, objectives.indptr, objectives.indices,
+                                                  objectives.data, *needs)])
     if key not in _MEMO:
         model = _model(local, local_lower, local_upper)
         findings.programmes_solved += 1
@@ -463,21 +465,10 @@ def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, tru
                 binding[int(at[target])] = set(mine_rows[local_rows].tolist())
 
 
-#: Neighbourhood programmes answered so far, by ``_digest`` of everything they are made of: the rounds of
+#: Neighbourhood programmes answered so far, by the key of everything they are made of: the rounds of
 #: disclosure control attack every primary cell again at the end, and the build's audit once more.
-_MEMO: dict[bytes, list] = {}
+_MEMO: dict[str, list] = {}
 _MEMO_SIZE = 4096
-
-
-def _digest(*arrays) -> bytes:
-    digest = hashlib.blake2b(digest_size=20)
-    for array in arrays:
-        parts = (array.indptr, array.indices, array.data) if sparse.issparse(array) else (array,)
-        for part in parts:
-            part = np.ascontiguousarray(part)
-            digest.update(str((part.dtype, part.shape)).encode())
-            digest.update(part.tobytes())
-    return digest.digest()
 
 
 def _partner(groups: pd.DataFrame, months: int, country: str, target_groups: np.ndarray) -> np.ndarray | None:
