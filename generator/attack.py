@@ -36,7 +36,7 @@ from scipy.sparse.csgraph import connected_components
 from .cache import cache_key
 from .precision import published_steps, round_count, steps_per_whole
 from .indicators import DESTINATIONS, RELATED, SECTORS
-from .identities import GROUP_COLUMNS, System, build_system, cell_sums, group_keys
+from .identities import GROUP_COLUMNS, OFFERED, System, build_system, cell_sums, group_keys
 
 #: Below this, two LP bounds are the same number.
 _EPS = 1e-6
@@ -144,10 +144,12 @@ PRIMARY_REASONS = ("MIN_BASE", "MIN_N", "GROUP")
 
 
 def attack_publication(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str],
-                       published_cells: pd.DataFrame, protection: Protection, rounding_base: int) -> Findings:
+                       published_cells: pd.DataFrame, protection: Protection, rounding_base: int,
+                       offerings: pd.DataFrame | None = None) -> Findings:
     """The attacker against a publication: ``published_cells`` are the rows of its cell tables as written
     (text: keys, ``value`` in percent for a rate, ``base_rounded``, ``flag``, ``suppression_reason``);
-    ``cells`` the exact cells they were made from, to know the truth it is compared with.
+    ``cells`` the exact cells they were made from, to know the truth it is compared with; ``offerings``
+    which providers offer which programme, as the publication lists them.
 
     A cell that no table shows is hidden; a primary cell is one whose reason is a primary rule's. A value
     with more digits than its base allows is reported as such, and read to the digits it has.
@@ -170,7 +172,7 @@ def attack_publication(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: s
     units = np.where(published, np.round(np.nan_to_num(scaled)), 0).astype("int64")
     extra = published & (steps > 0) & (np.abs(np.nan_to_num(scaled) - units) > 1e-6)
     groups, group_of_cell = group_keys(cells)
-    system = build_system(groups, pooled_label, pooled_cohorts)
+    system = build_system(groups, pooled_label, pooled_cohorts, offerings)
     findings = attack(system, cells.reset_index(drop=True), group_of_cell,
                       Shown(published, units, rounded, rounding_base), primary, protection)
     findings.keys = exact[keys]
@@ -414,7 +416,7 @@ def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, up
         _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near, at,
                     low, high, binding, findings)
         left = at[~_reached(low[at], high[at], need_low[at], need_high[at], ceiling[at])]
-        partner = _partner(groups, m, country, target_groups[left]) if country and len(left) else None
+        partner = _partner(system, m, country, target_groups[left]) if country and len(left) else None
         if partner is not None:
             _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near | partner,
                         left, low, high, binding, findings)
@@ -471,15 +473,15 @@ _MEMO: dict[str, list] = {}
 _MEMO_SIZE = 4096
 
 
-def _partner(groups: pd.DataFrame, months: int, country: str, target_groups: np.ndarray) -> np.ndarray | None:
+def _partner(system: System, months: int, country: str, target_groups: np.ndarray) -> np.ndarray | None:
     """The groups of the partner of ``country`` at ``months`` for these targets (see ``_attack_local``):
     of the other country with the most programmes in the targets' fields, those programmes, their
     providers, the country and its country+field totals of those fields. All its fields where a target
     is a country or provider total."""
+    groups = system.groups
     level = groups["level"].astype(str).to_numpy()
     geo = groups["geo"].astype(str).to_numpy()
     field = groups["field"].astype(str).to_numpy()
-    provider = groups["provider_code"].astype(str).to_numpy()
     at_months = groups["months_after"].to_numpy() == months
     fields = np.unique(field[target_groups])
     in_fields = np.isin(field, fields) if "" not in fields else np.ones(len(groups), dtype=bool)
@@ -490,7 +492,15 @@ def _partner(groups: pd.DataFrame, months: int, country: str, target_groups: np.
     chosen = programmes & (geo == best)
     ours = at_months & (geo == best)
     return (chosen | (ours & (level == "country")) | (ours & (level == "country_field") & in_fields)
-            | (ours & (level == "provider") & np.isin(provider, provider[chosen])))
+            | (ours & (level == "provider") & _offering(system, chosen)))
+
+
+def _offering(system: System, programmes: np.ndarray) -> np.ndarray:
+    """The provider groups that a programme group of ``programmes`` (a mask) lies inside."""
+    links = system.links[system.links["relation"] == OFFERED]
+    found = np.zeros(len(programmes), dtype=bool)
+    found[links["parent"].to_numpy()[programmes[links["child"].to_numpy()]]] = True
+    return found
 
 
 def _attack_whole(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,

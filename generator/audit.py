@@ -31,6 +31,7 @@ from .disclosure import FLAG_SUPPRESSED, RELATIONS
 from .errors import Problem
 from .precision import round_count
 from .indicators import LEVELS
+from .identities import offer_totals
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".jsonld", ".svg", ".js", ".xml", ".txt", ".ttl", ".cff", ".md", ""}
 _TOKEN = re.compile(rb"[A-Za-z0-9_-]{8,64}")
@@ -134,8 +135,9 @@ def check_cells(cells: pd.DataFrame, file: str, options: DisclosureOptions) -> l
             + _rows(cells, shown & (base < floor), file, "small-base", "a value is published on a base under the threshold"))
 
 
-def check_subtraction(cells: pd.DataFrame, file: str) -> list[Problem]:
-    """No published total may have exactly one hidden part among its published breakdowns."""
+def check_subtraction(cells: pd.DataFrame, file: str, offerings: pd.DataFrame | None = None) -> list[Problem]:
+    """No published total may have exactly one hidden part among its published breakdowns (``offerings``, the
+    published providers of each programme, add each provider's programmes up to it)."""
     additive = cells[cells["unit"].isin(["percent", "months"])].copy()
     additive["hidden"] = additive["flag"] == FLAG_SUPPRESSED
     breaches = []
@@ -160,6 +162,11 @@ def check_subtraction(cells: pd.DataFrame, file: str) -> list[Problem]:
         first, last = (int(y) for y in totals["cohort"].iloc[0].split("-"))
         singles = at[at["cohort"].isin([str(y) for y in range(first, last + 1)])]
         exposed(singles, totals, ["level", *units, "months_after", "indicator"], f"{level} cohorts within the pooled span")
+    offer, total = offer_totals(additive, offerings)
+    if (offer >= 0).any():
+        additive["offer"] = offer
+        exposed(additive[(offer >= 0) & ~total], additive[total], ["offer", "cohort", "months_after", "indicator"],
+                "programmes and providers within the providers' offers")
     return breaches
 
 
@@ -170,13 +177,21 @@ def published_cells(root: Path) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
 
+def published_offerings(root: Path) -> pd.DataFrame | None:
+    """Which providers offer which programme, as the site's data publish it (None if they do not)."""
+    path = root / "data" / "programme_providers.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+
+
 def _is_total_table(root: Path, path: Path) -> bool:
     # Country packages and page downloads are subsets of the whole-site tables, checked once there.
     return path.parent == root / "data" and path.name in CELL_TABLES
 
 
 def audit_file(path: Path, rel: str, data: bytes, options: DisclosureOptions, wanted: set[bytes],
-               total_table: bool, seen: set[bytes] | None = None) -> list[Problem]:
+               total_table: bool, seen: set[bytes] | None = None, offerings: pd.DataFrame | None = None) -> list[Problem]:
     """Every breach of the privacy rules in one file of a built site."""
     seen = set() if seen is None else seen
     breaches: list[Problem] = []
@@ -192,7 +207,7 @@ def audit_file(path: Path, rel: str, data: bytes, options: DisclosureOptions, wa
             # With the attacker on, it checks every sum there is, subtraction among them, on what must be
             # protected: a cell hidden only to protect another may be worked out to within its rounding.
             if total_table and not options.attack:
-                breaches += check_subtraction(cells, rel)
+                breaches += check_subtraction(cells, rel, offerings)
     return breaches
 
 
@@ -222,16 +237,17 @@ def audit_output(root: Path, options: DisclosureOptions, record_ids: set[str] | 
     now_passing: set[str] = set()
     seen: set[bytes] = set()
     files = list(_files(root))
+    offerings = published_offerings(root)
     for done, (path, rel) in enumerate(files, start=1):
         if progress is not None:
             progress("privacy audit", done, len(files))
         data = path.read_bytes()
         total_table = _is_total_table(root, path)
-        digest = cache_key(data, path.suffix.lower(), total_table)
+        digest = cache_key(data, path.suffix.lower(), total_table, offerings if total_table else None)
         if digest in passed:
             now_passing.add(digest)
             continue
-        found = audit_file(path, rel, data, options, wanted, total_table, seen)
+        found = audit_file(path, rel, data, options, wanted, total_table, seen, offerings)
         if not found:
             now_passing.add(digest)
         breaches += found

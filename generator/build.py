@@ -13,12 +13,13 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 import pandas as pd
 
 from .attack import Findings, Protection, attack_publication
-from .audit import attack_problems, audit_output, published_cells
+from .audit import attack_problems, audit_output, published_cells, published_offerings
 from .cache import BuildCache, active, cache_key
 from .config import CONFIG_PATH, Config, load_config
 from .counts import cells_from_counts
@@ -166,13 +167,15 @@ def attack_site(site: Path, package: InputPackage, config: Config) -> Findings:
     options = config.disclosure
     cells = tabulate(package, config.indicators.pooled_cohorts)
     return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_cells(site),
-                              Protection.of(options), options.rounding_base)
+                              Protection.of(options), options.rounding_base, published_offerings(site))
 
 
 def tabulate(package: InputPackage, pooled_cohorts: int) -> IndicatorCells:
     """The exact indicator cells of an input package, counted here or upstream."""
     if package.aggregated:  # counted upstream: the counts are laid out as the same cells
-        return cells_from_counts(package.graduate_counts, pooled_cohorts)
+        cells = cells_from_counts(package.graduate_counts, pooled_cohorts)
+        offerings = package.programme_providers[["programme_code", "provider_code"]].astype(str).drop_duplicates()
+        return dataclass_replace(cells, offerings=offerings.reset_index(drop=True))
     return compute_indicators(package.graduates, package.programmes, pooled_cohorts)
 
 
@@ -199,7 +202,8 @@ def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildC
     """
     programmes, providers = inputs.package.programmes, inputs.package.providers
     tables = {**indicator_tables(safe),
-              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark)),
+              **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark),
+                                 inputs.package.offered_by()),
               **context_tables(inputs.content.countries, inputs.benchmark)}
     geos = sorted(set(programmes["geo"]))
     profiled = sorted(c.geo for c in inputs.content.countries)

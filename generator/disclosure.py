@@ -35,7 +35,7 @@ from .grouping import Groups
 from .indicators import LEVELS, UNIT_COLUMNS, IndicatorCells
 from .attack import PRIMARY_REASONS, Protection, Shown, attack, true_atoms
 from .errors import BuildError, Problem
-from .identities import GROUP_COLUMNS, build_system, group_keys
+from .identities import GROUP_COLUMNS, build_system, group_keys, offer_totals
 from .precision import published_figures, round_count
 
 #: Eurostat's flag for a value not published for confidentiality.
@@ -142,9 +142,11 @@ class _Breakdown:
     group: np.ndarray      # the child's group
     size: np.ndarray       # children per group
     parent: np.ndarray     # cell index of each group's parent, -1 where no parent cell exists
+    hide_total: bool = False  # a total given away is hidden itself rather than a second part
 
 
-def _breakdowns(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]) -> list[_Breakdown]:
+def _breakdowns(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str],
+                offerings: pd.DataFrame | None = None) -> list[_Breakdown]:
     """Every additive breakdown of the cells, as integer index arrays made once."""
     codes = {name: pd.factorize(cells[name])[0] for name in ("level", *UNIT_COLUMNS, "cohort", "months_after",
                                                             "indicator")}
@@ -156,15 +158,24 @@ def _breakdowns(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]
     pairs = []
     for child, parent in RELATIONS:
         keys = [*LEVELS[parent], "cohort", "months_after", "indicator"]
-        pairs.append((additive & at[child], additive & at[parent], keys))
+        pairs.append((additive & at[child], additive & at[parent], keys, False))
     in_pool = cells["cohort"].isin(pooled_cohorts).to_numpy()
     pooled = (cells["cohort"] == pooled_label).to_numpy()
     for name, units in LEVELS.items():
         pairs.append((additive & at[name] & in_pool, additive & at[name] & pooled,
-                      ["level", *units, "months_after", "indicator"]))
+                      ["level", *units, "months_after", "indicator"], False))
+    # A linked set of offers: its providers' cells add up to its programmes' cells. What it gives away is
+    # protected by hiding the provider's total, not a second programme: the programmes' figures are what
+    # students compare, a provider's total is the same graduates seen once more (on the demo, hiding a
+    # second programme left 50 of 160 programmes without a headline figure, the total 29, as before).
+    offer, total = offer_totals(cells, offerings)
+    if (offer >= 0).any():
+        codes["offer"] = offer + 1
+        pairs.append((additive & (offer >= 0) & ~total, additive & total, ["offer", "cohort", "months_after", "indicator"],
+                      True))
     base = cells["base"].to_numpy()
     out = []
-    for is_child, is_parent, keys in pairs:
+    for is_child, is_parent, keys, hide_total in pairs:
         children, parents = np.flatnonzero(is_child), np.flatnonzero(is_parent)
         rows = np.concatenate([children, parents])
         groups = Groups.of([codes[k][rows] for k in keys], [int(codes[k].max()) + 1 for k in keys])
@@ -173,19 +184,20 @@ def _breakdowns(cells: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]
         order = np.argsort(group * (int(base.max(initial=0)) + 1) + base[children], kind="stable")
         parent = np.full(groups.count, -1)
         parent[parent_group] = parents
-        out.append(_Breakdown(children[order], group[order], np.bincount(group, minlength=groups.count), parent))
+        out.append(_Breakdown(children[order], group[order], np.bincount(group, minlength=groups.count), parent,
+                              hide_total))
     return out
 
 
 def secondary_suppression(cells: pd.DataFrame, hidden: np.ndarray, pooled_label: str,
-                          pooled_cohorts: set[str]) -> np.ndarray:
+                          pooled_cohorts: set[str], offerings: pd.DataFrame | None = None) -> np.ndarray:
     """Mark further cells hidden until no published total exposes a single hidden cell.
 
     Returns a boolean array: True where a cell was hidden by this rule.
     """
     hidden = hidden.copy()
     secondary = np.zeros(len(cells), dtype=bool)
-    breakdowns = _breakdowns(cells, pooled_label, pooled_cohorts)
+    breakdowns = _breakdowns(cells, pooled_label, pooled_cohorts, offerings)
     changed = True
     while changed:
         changed = False
@@ -197,8 +209,10 @@ def secondary_suppression(cells: pd.DataFrame, hidden: np.ndarray, pooled_label:
             if not exposed.any():
                 continue
             changed = True
-            alone = b.parent[exposed & (b.size == 1)]
+            alone = b.parent[exposed & ((b.size == 1) | b.hide_total)]
             hidden[alone] = secondary[alone] = True
+            if b.hide_total:
+                continue
             # Hide the smallest published sibling: it costs the least information.
             candidates = np.flatnonzero(~child_hidden & exposed[b.group])
             first = np.diff(b.group[candidates], prepend=-1) != 0
@@ -212,7 +226,7 @@ ATTACK_ROUNDS = 30
 
 
 def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: str, pooled_cohorts: set[str],
-                         options: DisclosureOptions) -> np.ndarray:
+                         options: DisclosureOptions, offerings: pd.DataFrame | None = None) -> np.ndarray:
     """Hide further cells until the attacker narrows no primary cell below its protection.
 
     Each round the attacker (``attack.attack``, given what would be published) names, for every primary
@@ -223,7 +237,7 @@ def attacker_suppression(cells: pd.DataFrame, reason: np.ndarray, pooled_label: 
     """
     frame = cells.reset_index(drop=True)
     groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, pooled_label, pooled_cohorts)
+    system = build_system(groups, pooled_label, pooled_cohorts, offerings)
     atoms = true_atoms(system, frame, group_of_cell)
     primary = np.isin(reason, PRIMARY_REASONS)
     hidden = reason != ""
@@ -301,10 +315,12 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
     cells = indicators.cells
     reason = primary_reasons(cells, options)
     if options.secondary:
-        extra = secondary_suppression(cells, reason != "", indicators.pooled_label, indicators.pooled_cohorts)
+        extra = secondary_suppression(cells, reason != "", indicators.pooled_label, indicators.pooled_cohorts,
+                                      indicators.offerings)
         reason[extra & (reason == "")] = "SECONDARY"
     if options.attack:
-        extra = attacker_suppression(cells, reason, indicators.pooled_label, indicators.pooled_cohorts, options)
+        extra = attacker_suppression(cells, reason, indicators.pooled_label, indicators.pooled_cohorts, options,
+                                     indicators.offerings)
         reason[extra] = "SECONDARY"
     hidden = reason != ""
     # The code columns are passed on as they are (no copy); only the figures change.

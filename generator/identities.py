@@ -15,6 +15,11 @@ arithmetic that holds for any input follows from how ``indicators`` counts:
   each is an identity between sums of the same atoms, not a hand-kept list;
 * atoms add up from units to the units that contain them (``RELATIONS``) and
   from single cohorts to the pooled cohorts;
+* the providers' atoms add up to their programmes' (``offer_components``): which
+  providers offer which programme is published, and every graduate counted by
+  a programme is counted by one of its providers. Where programmes and
+  providers are linked through shared offers, the sum holds over the whole
+  linked set: its providers' atoms are its programmes' atoms;
 * every atom is a count, so it is at least 0; the months summed are at most
   ``months_after`` per graduate, which the input checks enforce.
 
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from .indicators import JOB_SUMS, LEVELS, RATES, UNIT_COLUMNS, destination_flags
 from .schemas import table_schema
@@ -50,6 +56,10 @@ RELATIONS = (
 MEAN_SUMS = {"MONTHS_EMP": ("months_sum", "months_known")}
 
 GROUP_COLUMNS = ["level", *UNIT_COLUMNS, "cohort", "months_after"]
+
+#: The relation number of a programme offered by one provider only, in ``System.links``: it lies inside that
+#: provider (its sums are in the offer identities, not in the links' sums).
+OFFERED = len(RELATIONS) + 1
 
 
 def _enum(field: str) -> list[str]:
@@ -185,8 +195,10 @@ def group_keys(cells: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return keys.drop_duplicates().reset_index(drop=True), codes
 
 
-def build_system(groups: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str]) -> System:
-    """The identities between every group's atoms: within a group, up the levels, across cohorts."""
+def build_system(groups: pd.DataFrame, pooled_label: str, pooled_cohorts: set[str],
+                 offerings: pd.DataFrame | None = None) -> System:
+    """The identities between every group's atoms: within a group, up the levels, across cohorts, and
+    between providers and the programmes they offer (``offerings``: programme_code, provider_code)."""
     basis = atom_basis()
     k = len(basis.atoms)
     n = len(groups)
@@ -210,6 +222,9 @@ def build_system(groups: pd.DataFrame, pooled_label: str, pooled_cohorts: set[st
     links.append(_parents(singles, numbered, len(RELATIONS)))
     links = pd.concat(links, ignore_index=True)
     eq_rows.append(_sum_rows(links, n, k))
+    offers, inside = _offer_rows(numbered, offerings, k)
+    eq_rows.append(offers)
+    links = pd.concat([links, inside], ignore_index=True)
     equalities = sparse.vstack(eq_rows).tocsr()
     # The months summed are at most months_after per graduate whose months are known.
     months_sum, months_known = basis.index("months_sum"), basis.index("months_known")
@@ -247,3 +262,72 @@ def _sum_rows(links: pd.DataFrame, n: int, k: int) -> sparse.coo_matrix:
                            (parents[:, None] * k + atoms).ravel()])
     data = np.concatenate([np.ones(len(links) * k), -np.ones(m * k)])
     return sparse.coo_matrix((data, (rows, cols)), shape=(m * k, n * k))
+
+
+def offer_components(offerings: pd.DataFrame | None) -> tuple[dict[str, int], dict[str, int]]:
+    """The linked sets of programmes and providers: two are in one set when a provider offers the
+    programme, or through a chain of such offers. (programme code -> set, provider code -> set.)"""
+    if offerings is None or offerings.empty:
+        return {}, {}
+    programme, programmes = pd.factorize(offerings["programme_code"].astype(str))
+    provider, providers = pd.factorize(offerings["provider_code"].astype(str))
+    n = len(programmes) + len(providers)
+    graph = sparse.coo_matrix((np.ones(len(offerings)), (programme, len(programmes) + provider)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    return (dict(zip(programmes, label[:len(programmes)].tolist())),
+            dict(zip(providers, label[len(programmes):].tolist())))
+
+
+def offer_set(groups: pd.DataFrame, offerings: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """For each group: the linked set of offers it belongs to (-1 for groups above programme and provider)
+    and whether it is on the providers' side of it."""
+    by_programme, by_provider = offer_components(offerings)
+    level = groups["level"].astype(str).to_numpy()
+    programme = pd.Series(groups["programme_code"].astype(str).to_numpy()).map(by_programme)
+    provider = pd.Series(groups["provider_code"].astype(str).to_numpy()).map(by_provider)
+    found = np.where(level == "programme", programme.fillna(-1), np.where(level == "provider", provider.fillna(-1), -1))
+    return found.astype(np.int64), level == "provider"
+
+
+def offer_totals(frame: pd.DataFrame, offerings: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """For rows of cells: the linked set of offers each belongs to (-1 for none) and whether it stands as the
+    set's total in a breakdown (its first provider: the others and the programmes are the parts; one hidden
+    cell among them all is given away, whichever side it is on)."""
+    offer, providing = offer_set(frame, offerings)
+    provider = frame["provider_code"].astype(str).to_numpy()
+    on_side = providing & (offer >= 0)
+    first = pd.Series(provider[on_side]).groupby(offer[on_side]).min()
+    return offer, on_side & (provider == first.reindex(offer).to_numpy())
+
+
+def _offer_rows(numbered: pd.DataFrame, offerings: pd.DataFrame | None, k: int) -> tuple[sparse.coo_matrix, pd.DataFrame]:
+    """One row per (linked set, cohort, point, atom): its providers' atoms minus its programmes' atoms; and
+    the links of each programme that one provider alone offers to that provider."""
+    n = len(numbered)
+    component, providing = offer_set(numbered, offerings)
+    linked = component >= 0
+    keys = pd.DataFrame({"set": component, "cohort": numbered["cohort"].astype(str).to_numpy(),
+                         "months": numbered["months_after"].to_numpy()})[linked]
+    identity, _ = pd.MultiIndex.from_frame(keys).factorize()
+    # Only where both sides have groups: a set whose graduates all fell out of a cohort has neither.
+    sides = pd.DataFrame({"identity": identity, "providing": providing[linked]}).groupby("identity")["providing"]
+    both = (sides.any() & ~sides.all()).to_numpy()[identity]
+    groups = np.flatnonzero(linked)[both]
+    identity = pd.factorize(identity[both])[0]
+    sign = np.where(providing[groups], 1.0, -1.0)
+    atoms = np.arange(k)
+    rows = (identity[:, None] * k + atoms).ravel()
+    cols = (groups[:, None] * k + atoms).ravel()
+    matrix = sparse.coo_matrix((np.repeat(sign, k), (rows, cols)), shape=((identity.max(initial=-1) + 1) * k, n * k))
+    # A programme with one provider lies inside it (its ceiling, its neighbours).
+    if offerings is None or offerings.empty:
+        return matrix, pd.DataFrame({"child": [], "parent": [], "relation": []}, dtype=np.int64)
+    single = offerings.groupby("programme_code")["provider_code"].transform("size") == 1
+    inside = offerings.loc[single, ["programme_code", "provider_code"]].astype(str)
+    programmes = numbered[numbered["level"] == "programme"].drop(columns="provider_code")
+    programmes = programmes.merge(inside, on="programme_code")
+    programmes["level"] = "provider"
+    for name in UNIT_COLUMNS:
+        if name not in LEVELS["provider"]:
+            programmes[name] = ""
+    return matrix, _parents(programmes, numbered, OFFERED)

@@ -74,6 +74,10 @@ class IndicatorCells:
     cohorts: tuple[int, ...]
     pooled_label: str
     months: tuple[int, ...]
+    #: Which providers' graduates each programme's cells count (programme_code, provider_code): programme
+    #: pages and the ``programme_providers`` table publish it, so a provider's cells are the sum of its
+    #: programmes' wherever no other provider offers them.
+    offerings: pd.DataFrame | None = None
 
     @property
     def pooled_cohorts(self) -> set[str]:
@@ -349,7 +353,9 @@ def compute_indicators(graduates: pd.DataFrame, programmes: pd.DataFrame, pooled
         "ci_high": np.where(rate, high, np.nan),
         "currency": _text(long["currency"] - 1, tab.currencies[1:]),
     })
-    return IndicatorCells(cells[CELL_COLUMNS], cohorts, pooled_label, tuple(int(m) for m in tab.labels["months_after"]))
+    offerings = graduates[["programme_code", "provider_code"]].astype(str).drop_duplicates().reset_index(drop=True)
+    return IndicatorCells(cells[CELL_COLUMNS], cohorts, pooled_label, tuple(int(m) for m in tab.labels["months_after"]),
+                          offerings)
 
 
 @dataclass(frozen=True)

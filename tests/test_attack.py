@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import generator.attack as attack_module
+from generator.audit import check_subtraction
 from generator.attack import PRIMARY_REASONS, Protection, Shown, attack, attack_publication, count_bounds, true_atoms
 from generator.cli import main
 from generator.config import DisclosureOptions
@@ -39,7 +42,7 @@ def _interval(findings, cells, indicator, programme):
 def _attack(cells, safe):
     """The attacker against what a publication of ``safe`` writes (its cell tables, as text)."""
     return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_frame(safe.cells),
-                              Protection(), DisclosureOptions().rounding_base)
+                              Protection(), DisclosureOptions().rounding_base, cells.offerings)
 
 
 def _cooks(tmp_path):
@@ -97,7 +100,7 @@ def test_a_neighbourhood_asked_again_is_answered_from_memory_with_the_same_bound
     subtraction_only, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
     frame = cells.cells.reset_index(drop=True)
     groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, cells.offerings)
     published = subtraction_only.cells.reset_index(drop=True)["flag"].to_numpy() != "c"
     primary = np.isin(subtraction_only.cells.reset_index(drop=True)["suppression_reason"], PRIMARY_REASONS)
     shown = Shown.of_counts(frame, published, DisclosureOptions().rounding_base)
@@ -170,7 +173,7 @@ def test_nothing_published_leaves_every_primary_cell_protected(tmp_path):
     rows = [graduate(i, status=STATUSES[i % 3]) for i in range(12)]
     cells = _cells(tmp_path, rows)
     groups, group_of_cell = group_keys(cells.cells)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, cells.offerings)
     n = len(cells.cells)
     nothing = Shown(np.zeros(n, bool), np.zeros(n, np.int64), np.zeros(n, np.int64), 5)
     findings = attack(system, cells.cells, group_of_cell, nothing, np.ones(n, bool), Protection())
@@ -185,7 +188,7 @@ def test_a_zero_that_a_published_total_already_shows_is_no_breach(tmp_path):
     cells = _cells(tmp_path, rows)
     frame = cells.cells
     groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, cells.offerings)
     published = (frame["level"] != "programme").to_numpy()
     shown = Shown.of_counts(frame, published, 5)
     findings = attack(system, frame, group_of_cell, shown, ~published, Protection())
@@ -215,7 +218,7 @@ def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, re
     cells = _cells(tmp_path, rows)
     frame = cells.cells
     groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, cells.offerings)
     atoms = true_atoms(system, frame, group_of_cell)
     x = atoms.ravel()
     # The counts the cells were made from satisfy every identity: they are one solution the attacker must allow.
@@ -251,7 +254,7 @@ def test_an_interval_around_a_cell_lies_inside_the_attackers_and_so_proves_only_
     cells = compute_indicators(package.graduates, package.programmes)
     frame = cells.cells
     groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, cells.offerings)
     # What subtraction alone publishes leaves cells open to the attacker: both ways must agree on those.
     published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
     shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
@@ -295,3 +298,50 @@ def test_rounds_that_do_not_settle_stop_the_build_naming_the_cells(tmp_path, mon
         assert "AT-101-3-002" in str(error) and "nothing was published" in str(error)
     else:
         raise AssertionError("one round cannot settle the nurses, and the control said nothing")
+
+
+def _two_schools(tmp_path):
+    # Two schools, each with one programme in each of two fields. Riverside's ten cooks are hidden for their
+    # base; every other programme has thirty graduates.
+    programmes = [*PROGRAMMES,
+                  {**PROGRAMMES[0], "programme_code": "AT-071-4-003", "name": "Plumber"},
+                  {**PROGRAMMES[1], "programme_code": "AT-101-3-004", "name": "Baker"}]
+    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "AT-P002", "name": "Hillside College"}]
+    rows = [graduate(i) for i in range(30)] + [graduate(100 + i, programme="AT-101-3-002") for i in range(10)]
+    rows += [graduate(200 + i, programme="AT-071-4-003", provider_code="AT-P002") for i in range(30)]
+    rows += [graduate(300 + i, programme="AT-101-3-004", provider_code="AT-P002") for i in range(30)]
+    folder = write_package(tmp_path / "p", rows, programmes=programmes, providers=providers)
+    package = load_input_package(folder, tmp_path)
+    return compute_indicators(package.graduates, package.programmes)
+
+
+def test_a_school_minus_its_other_programme_gives_a_hidden_one_away_and_is_protected(tmp_path):
+    cells = _two_schools(tmp_path)
+    assert set(map(tuple, cells.offerings.to_numpy())) == {
+        ("AT-071-4-001", "AT-P001"), ("AT-101-3-002", "AT-P001"), ("AT-071-4-003", "AT-P002"),
+        ("AT-101-3-004", "AT-P002")}
+    # Bases published exactly (no rounding), as some publishers do: then subtraction is exact.
+    options = DisclosureOptions(attack=False, rounding_base=1)
+
+    def attacked(safe, offerings):
+        return attack_publication(cells.cells, cells.pooled_label, cells.pooled_cohorts, published_frame(safe.cells),
+                                  Protection(), options.rounding_base, offerings)
+
+    # Protection that does not know which school offers what hides the bakers beside the cooks (their field's
+    # total is published) and publishes both schools: Riverside minus its electricians is its cooks.
+    blind, _ = apply_disclosure(dataclasses.replace(cells, offerings=None), options)
+    cooks = _interval(attacked(blind, cells.offerings), cells.cells, "EMP", "AT-101-3-002")
+    assert cooks.value == 10 and cooks.low > 9.999 and not cooks.protected
+    # An attacker who does not know it either (the audit before) finds the cooks protected.
+    assert _interval(attacked(blind, None), cells.cells, "EMP", "AT-101-3-002").protected
+    published = published_frame(blind.cells)
+    subtraction = check_subtraction(published, "indicators.csv", cells.offerings)
+    assert any("offers" in p.message for p in subtraction)
+    # Knowing it, disclosure control hides Riverside's total, and the cooks stay open by either rule.
+    for attack_on in (False, True):
+        safe, _ = apply_disclosure(cells, DisclosureOptions(attack=attack_on, rounding_base=1))
+        school = safe.cells[(safe.cells.level == "provider") & (safe.cells.provider_code == "AT-P001")
+                            & (safe.cells.indicator == "EMP")]
+        assert (school.flag == "c").all()
+        assert not attacked(safe, cells.offerings).failed
+        assert not check_subtraction(published_frame(safe.cells), "indicators.csv", cells.offerings)

@@ -139,8 +139,10 @@ def indicator_tables(safe: SafeTable) -> dict[str, PublishedTable]:
     return tables
 
 
-def code_list_tables(programmes: pd.DataFrame, providers: pd.DataFrame, geos: list[str]) -> dict[str, PublishedTable]:
-    """The code lists the indicator tables refer to."""
+def code_list_tables(programmes: pd.DataFrame, providers: pd.DataFrame, geos: list[str],
+                     offered_by: dict[str, tuple[str, ...]]) -> dict[str, PublishedTable]:
+    """The code lists the indicator tables refer to, and which providers offer each programme (as its page
+    lists them)."""
     prog = programmes.copy()
     prog["work_based"] = prog["work_based"].map({True: "true", False: "false"})
     for col in ("eqf_level", "duration_months"):
@@ -155,6 +157,7 @@ def code_list_tables(programmes: pd.DataFrame, providers: pd.DataFrame, geos: li
         "programmes": PublishedTable("programmes", "Programmes", prog, table_schema("programmes")),
         "providers": PublishedTable("providers", "Providers", providers.fillna("").sort_values("provider_code")
                                     .reset_index(drop=True), table_schema("providers")),
+        "programme_providers": offers_table(prog, offered_by),
         "fields": PublishedTable("fields", "ISCED-F 2013 fields of education and training", fields, {
             "fields": [str_field("code", "ISCED-F 2013 code: 2 digits broad, 3 digits narrow.", required=True),
                        str_field("level", "broad or narrow.", required=True, enum=["broad", "narrow"]),
@@ -216,3 +219,20 @@ def geos_in(safe: SafeTable, countries, benchmark: pd.DataFrame | None = None) -
     # row, so the geo code list must name those countries too (the foreign key would fail otherwise).
     referenced = set(benchmark["geo"]) if benchmark is not None else set()
     return sorted(present | {c.geo for c in countries} | (set(geo_codes()) & present) | referenced)
+
+
+def offers_table(programmes: pd.DataFrame, offered_by: dict[str, tuple[str, ...]]) -> PublishedTable:
+    """Which providers' graduates each programme's figures count, one row per programme and provider.
+
+    Programme and provider pages show it; a reader (and the privacy audit's attacker) can add a provider's
+    programmes up to the provider's figures with it.
+    """
+    geo = dict(zip(programmes["programme_code"], programmes["geo"]))
+    rows = [(geo.get(code, ""), code, provider) for code, providers in offered_by.items() for provider in providers]
+    frame = pd.DataFrame(rows, columns=["geo", "programme_code", "provider_code"], dtype="str")
+    schema = table_schema("programme_providers")
+    schema["description"] = ("Which providers' graduates each programme's figures count, one row per programme "
+                             "and provider; a provider's figures add up from its programmes'.")
+    schema["fields"].insert(0, _field("geo", "string", "Country of the programme.", required=True))
+    return PublishedTable("programme_providers", "Providers of each programme",
+                          frame.sort_values(["programme_code", "provider_code"]).reset_index(drop=True), schema)
