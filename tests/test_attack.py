@@ -202,7 +202,8 @@ def test_a_zero_that_a_published_total_already_shows_is_no_breach(tmp_path):
 
 cohort = st.lists(st.tuples(st.sampled_from(["AT-071-4-001", "AT-101-3-002"]), st.sampled_from([2022, 2023]),
                             st.sampled_from(STATUSES), st.sampled_from(["true", "false", ""]),
-                            st.sampled_from(["A", "F", "G"]), st.sampled_from(["YES", "NO", ""])),
+                            st.sampled_from(["A", "F", "G"]), st.sampled_from(["YES", "NO", ""]),
+                            st.sampled_from(["AT-P001", "AT-P002"])),
                   min_size=1, max_size=60)
 
 
@@ -210,12 +211,15 @@ cohort = st.lists(st.tuples(st.sampled_from(["AT-071-4-001", "AT-101-3-002"]), s
 @given(records=cohort)
 def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, records):
     rows = []
-    for i, (programme, year, status, education, sector, related) in enumerate(records):
+    # Two providers, each offering either programme or both: the offers link them into one set or two.
+    for i, (programme, year, status, education, sector, related, provider) in enumerate(records):
         extra = {"nace_section": sector, "job_related": related} if status == "EMP" else {}
-        rows.append(graduate(i, programme=programme, cohort=year, status=status,
+        rows.append(graduate(i, programme=programme, cohort=year, status=status, provider_code=provider,
                              in_education=education if status != "UNK" else "", **extra))
     tmp_path = tmp_path_factory.mktemp("attack")
-    cells = _cells(tmp_path, rows)
+    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "AT-P002", "name": "Hillside College"}]
+    package = load_input_package(write_package(tmp_path / "p", rows, providers=providers), tmp_path)
+    cells = compute_indicators(package.graduates, package.programmes)
     frame = cells.cells
     groups, group_of_cell = group_keys(frame)
     system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, cells.offerings)
