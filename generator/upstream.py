@@ -126,9 +126,12 @@ def _write_frame(frame, name: str, path: Path, fmt: str) -> None:
     typed = {}
     for field in table_schema(name)["fields"]:
         column = frame[field["name"]]
-        kind = field["type"]
-        typed[field["name"]] = (column.astype("Int64") if kind == "integer" else column.astype("float64")
-                                if kind == "number" else column.astype(object).where(column.notna(), None))
+        if field["type"] == "integer":  # a count with NULLs comes back from Spark as float: 12.0 would be written
+            typed[field["name"]] = column.astype("Int64")
+        elif field["type"] == "number":
+            typed[field["name"]] = column.astype("float64")
+        else:
+            typed[field["name"]] = column.astype(object).where(column.notna(), None)
     table = pd.DataFrame(typed)
     if fmt == "parquet":
         table.to_parquet(path, index=False)
