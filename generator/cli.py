@@ -543,22 +543,38 @@ def demo_data(out: Path, records: int, seed: int, programmes: int | None, countr
               help="How many of the latest cohorts to pool; must equal [indicators] pooled_cohorts in site.toml.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="File format of the aggregated resources.")
-def aggregate(records: Path, out: Path, pooled_cohorts: int, fmt: str) -> None:
-    """Turn a record-level input package into an aggregated one (counts per cell), with DuckDB.
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Run the SQL with DuckDB in this process, or with Spark (pyspark and Java 17+ needed).")
+@click.option("--spark-master", default="local[2]", show_default=True, metavar="URL",
+              help="With --engine spark: the Spark master, e.g. local[*], spark://host:7077 or yarn.")
+def aggregate(records: Path, out: Path, pooled_cohorts: int, fmt: str, engine: str, spark_master: str) -> None:
+    """Turn a record-level input package into an aggregated one (counts per cell), with DuckDB or Spark.
 
-    Runs generator/sql/aggregate.sql, the SQL that an engine such as Spark can
-    run upstream instead. The site built from OUT is the one built from RECORDS.
-    Needs DuckDB (`pip install duckdb`).
+    Runs generator/sql/aggregate.sql, the same SQL on either engine; both give
+    the same cells. The site built from OUT is the one built from RECORDS.
+    DuckDB needs `pip install duckdb`; Spark needs `pip install pyspark` and
+    Java 17 or newer, and RECORDS must be readable where Spark runs.
 
     \b
     Example:
         ontrack aggregate datasets/demo datasets/demo-counts
+        ontrack aggregate datasets/demo datasets/demo-counts --engine spark
         ontrack build --data datasets/demo-counts
     """
     from .upstream import write_aggregated_package
 
+    from contextlib import nullcontext
+
     try:
-        descriptor = write_aggregated_package(records, out, Path("."), pooled_cohorts=pooled_cohorts, fmt=fmt)
+        if engine == "spark":
+            from .spark import spark_session
+
+            session = spark_session(spark_master)
+        else:
+            session = nullcontext()
+        with session as spark:
+            descriptor = write_aggregated_package(records, out, Path("."), pooled_cohorts=pooled_cohorts, fmt=fmt,
+                                                  engine=engine, spark=spark)
     except OntrackError as exc:
         _fail(exc)
     click.echo(f"Wrote {out}/datapackage.json: " + ", ".join(r["path"] for r in descriptor["resources"]) + ".")

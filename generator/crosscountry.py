@@ -8,7 +8,7 @@ are synthetic, and the two measure different populations. The page says both thi
 from __future__ import annotations
 
 from .codelists import EU_CODE
-from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR
+from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR, benchmark_notes
 from .paths import CROSS_COUNTRY_PAGE as PAGE
 
 
@@ -28,7 +28,7 @@ def cross_country(builder):
     rows = []
     for geo, group in bench.groupby("geo", sort=False):
         by_year = {int(r.year): {"value": float(r.value), "source": benchmark_source(r.source_url),
-                                 "url": r.source_url} for r in group.itertuples()}
+                                 "url": r.source_url, **benchmark_notes(r)} for r in group.itertuples()}
         latest = by_year[max(by_year)]
         rows.append({"geo": geo, "name": name(geo), "eu": geo == EU_CODE,
                      "url": b.country_url(geo) if geo in profiled else None,

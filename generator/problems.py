@@ -155,7 +155,11 @@ _TYPES = [
     ProblemType("output-path", "build", "Output path", "Two parts of the build write one file, or one writes outside the output."),
     ProblemType("invalid-package", "build", "Invalid data package", "A published package fails frictionless validation."),
     ProblemType("search-index", "build", "Search index", "Pagefind is missing or cannot index the site."),
-    ProblemType("aggregation", "build", "Aggregation", "DuckDB is missing or the package has no records to aggregate."),
+    ProblemType("aggregation", "build", "Aggregation",
+                "DuckDB (or, with --engine spark, pyspark) is missing, or the package has no records to aggregate."),
+    ProblemType("spark", "build", "Spark did not start",
+                "ontrack aggregate --engine spark could not start Spark: Java 17 or newer is missing, or the "
+                "--spark-master cannot be reached."),
     # -- privacy audit
     ProblemType("record-id", "privacy", "Record identifier published", "An input record identifier appears in a published file."),
     ProblemType("hidden-not-empty", "privacy", "Hidden cell not empty", "A suppressed cell still shows a value or a base."),

@@ -1,29 +1,36 @@
-"""generator/sql/aggregate.sql on Spark: the same counts as DuckDB's, cell for cell, and ontrack's own cells.
+"""``ontrack aggregate --engine spark``: generator/sql/aggregate.sql on Spark gives DuckDB's package, byte for byte.
 
 The SQL promises to run unchanged on Spark SQL, where a statistics office's
 records live. Here it runs on pyspark in local mode (a real Spark: a JVM, its
-SQL parser and planner, its shuffles) over the demo's records, typed as the
-SQL expects and stored as Parquet, as an office's tables would be. Spark's
-counts must equal DuckDB's to the last bit, and read back by ontrack as an
-aggregated input they must give exactly the cells ontrack counts from the
-records itself.
+SQL parser and planner, its shuffles) over the demo's records, once as the
+CSV files of the demo package (through the command) and once stored as typed
+Parquet, as an office's tables would be. Spark's package must be DuckDB's to
+the last byte, and read back by ontrack as an aggregated input it must give
+exactly the cells ontrack counts from the records itself. One Spark session
+serves the whole run, as statistics offices test their Spark code.
 """
 
 from __future__ import annotations
 
+import filecmp
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 
 import duckdb
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from generator.counts import cells_from_counts
 from generator.indicators import compute_indicators
 from generator.inputs.package import load_input_package
 from generator.schemas import table_schema
-from generator.upstream import SQL_FILES, aggregation_sql, typed_view_sql, write_aggregated_package
+from generator.upstream import SQL_FILES, typed_view_sql, write_aggregated_package
 
 from conftest import REPO
 
@@ -37,7 +44,8 @@ def spark():
 
     session = (SparkSession.builder.master("local[2]").appName("ontrack-tests")
                .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "4")   # the default 200 is for clusters, not 80,000 rows
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "2")   # the default 200 is for clusters, not 80,000 rows
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.driver.memory", "1g")
                .getOrCreate())
@@ -47,17 +55,36 @@ def spark():
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo's records as typed Parquet (the SQL's input), and DuckDB's aggregated package of them."""
-    root = tmp_path_factory.mktemp("spark")
-    con = duckdb.connect()
-    for name in ("graduates", "programmes"):
-        raw = con.read_csv(str(DEMO / f"{name}.csv"), all_varchar=True, header=True)
-        raw.create_view(f"{name}_text")
-        con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
-        con.execute(f"COPY {name} TO '{root / name}.parquet' (FORMAT parquet)")
-    write_aggregated_package(DEMO, root / "duckdb", REPO)
-    return root
+def duckdb_package(tmp_path_factory):
+    """DuckDB's aggregated package of the demo: what Spark must give."""
+    out = tmp_path_factory.mktemp("duckdb") / "counts"
+    write_aggregated_package(DEMO, out, REPO)
+    return out
+
+
+@pytest.fixture(scope="module")
+def on_spark(spark, tmp_path_factory):
+    """``ontrack aggregate --engine spark`` on the demo package (in the test's Spark session), and its seconds."""
+    out = tmp_path_factory.mktemp("spark") / "counts"
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["aggregate", str(DEMO), str(out), "--engine", "spark"])
+    assert result.exit_code == 0, result.output
+    assert not spark.sparkContext._jsc.sc().isStopped()  # the command leaves a session it did not make running
+    return out, time.perf_counter() - started
+
+
+def _same_files(left, right) -> list[str]:
+    names = sorted(p.name for p in left.iterdir())
+    assert names == sorted(p.name for p in right.iterdir())
+    return [name for name in names if not filecmp.cmp(left / name, right / name, shallow=False)]
+
+
+def test_the_spark_engine_writes_duckdbs_package_byte_for_byte(on_spark, duckdb_package):
+    out, seconds = on_spark
+    assert _same_files(out, duckdb_package) == []
+    rows = {resource: len(pd.read_csv(out / f"{resource}.csv")) for resource in SQL_FILES}
+    assert rows["graduate_counts"] > 1_000 and rows["programme_providers"] > 10
+    print(f"Spark engine: {rows} rows, every file equal to DuckDB's; {seconds:.1f} s")
 
 
 def typed(frame: pd.DataFrame, resource: str) -> pd.DataFrame:
@@ -76,34 +103,41 @@ def typed(frame: pd.DataFrame, resource: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def on_spark(spark, demo):
-    """Both SQL files run unchanged on Spark: each resource's rows, and the seconds Spark took."""
-    started = time.perf_counter()
-    for name in ("graduates", "programmes"):
-        spark.read.parquet(str(demo / f"{name}.parquet")).createOrReplaceTempView(name)
-    results = {resource: spark.sql(aggregation_sql(sql)).toPandas() for resource, sql in SQL_FILES.items()}
-    return results, time.perf_counter() - started
+def parquet_records(tmp_path_factory):
+    """The demo's records as typed Parquet (as an office's tables would be), in a package that declares them."""
+    root = tmp_path_factory.mktemp("parquet")
+    descriptor = json.loads((DEMO / "datapackage.json").read_text(encoding="utf-8"))
+    con = duckdb.connect()
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        if name in ("graduates", "programmes"):
+            raw = con.read_csv(str(DEMO / resource["path"]), all_varchar=True, header=True)
+            raw.create_view(f"{name}_text")
+            con.execute(typed_view_sql(name, f"{name}_text", raw.columns))
+            con.execute(f"COPY {name} TO '{root / name}.parquet' (FORMAT parquet)")
+            resource.update(path=f"{name}.parquet", format="parquet")
+            resource.pop("mediatype", None), resource.pop("encoding", None)
+        else:
+            shutil.copyfile(DEMO / resource["path"], root / resource["path"])
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return root
 
 
-@pytest.mark.parametrize("resource", list(SQL_FILES))
-def test_spark_gives_duckdbs_cells_cell_for_cell(on_spark, demo, resource):
-    results, seconds = on_spark
-    duck = duckdb.connect().read_csv(str(demo / "duckdb" / f"{resource}.csv"), all_varchar=True).df()
-    duck = duck.replace({"": None})
-    spark_rows, duck_rows = typed(results[resource], resource), typed(duck, resource)
-    assert list(results[resource].columns) == list(duck.columns)  # the columns, in the schema's order
-    assert len(spark_rows) == len(duck_rows) > (1_000 if resource == "graduate_counts" else 10)
-    pd.testing.assert_frame_equal(spark_rows, duck_rows, check_exact=True)
-    print(f"{resource}: {len(spark_rows):,} rows equal; Spark took {seconds:.1f} s for both queries")
+def test_spark_over_typed_parquet_gives_duckdbs_cells_cell_for_cell(spark, parquet_records, duckdb_package,
+                                                                     tmp_path):
+    write_aggregated_package(parquet_records, tmp_path / "spark", REPO, engine="spark", spark=spark)
+    for resource in SQL_FILES:
+        read = {"all_varchar": True}
+        spark_rows = duckdb.connect().read_csv(str(tmp_path / "spark" / f"{resource}.csv"), **read).df()
+        duck_rows = duckdb.connect().read_csv(str(duckdb_package / f"{resource}.csv"), **read).df()
+        assert list(spark_rows.columns) == [f["name"] for f in table_schema(resource)["fields"]]
+        pd.testing.assert_frame_equal(typed(spark_rows.replace({"": None}), resource),
+                                      typed(duck_rows.replace({"": None}), resource), check_exact=True)
 
 
-def test_spark_counts_read_back_give_ontracks_own_cells(on_spark, demo, tmp_path):
-    """Spark's counts as an aggregated input package: ontrack's cells from them are those of the records."""
-    results, _seconds = on_spark
-    package = tmp_path / "spark"
-    shutil.copytree(demo / "duckdb", package)
-    for resource in SQL_FILES:  # Spark's rows in place of DuckDB's, in the same package
-        typed(results[resource], resource).to_csv(package / f"{resource}.csv", index=False, lineterminator="\n")
+def test_spark_counts_read_back_give_ontracks_own_cells(on_spark):
+    """Spark's package as an aggregated input: ontrack's cells from it are those of the records."""
+    package, _seconds = on_spark
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     assert {r["name"] for r in descriptor["resources"]} >= set(SQL_FILES)
     counts = load_input_package(package, REPO)
@@ -114,3 +148,16 @@ def test_spark_counts_read_back_give_ontracks_own_cells(on_spark, demo, tmp_path
     assert (got.cohorts, got.pooled_label, got.months) == (expected.cohorts, expected.pooled_label, expected.months)
     pd.testing.assert_frame_equal(got.cells, expected.cells, check_exact=True)
     assert counts.offered_by() == records.offered_by()
+
+
+def test_without_java_the_spark_engine_says_so_and_writes_nothing(tmp_path):
+    """A machine without Java: one line naming the problem, exit status 1, no package half written."""
+    env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java"), "PATH": "/usr/bin:/bin"}
+    env.pop("SPARK_HOME", None)
+    out = tmp_path / "counts"
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "aggregate", str(DEMO), str(out), "--engine", "spark"],
+                         capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Spark did not start on 'local[2]'" in run.stdout + run.stderr
+    assert "Java 17" in run.stdout + run.stderr
+    assert not out.exists()

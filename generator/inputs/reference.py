@@ -17,11 +17,18 @@ EU_TARGET = 82.0
 EU_TARGET_YEAR = 2025
 EU_TARGET_SOURCE = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32020H1202(01)"
 
+#: Where Eurostat's data browser shows a table, by its code. The address is stable but shows the table's
+#: latest data, not an edition: the figure's own edition is named by ``extracted`` beside the page it was read in.
+EUROSTAT_TABLE_URL = "https://ec.europa.eu/eurostat/databrowser/view/{code}/default/table?lang=en"
+
+#: The columns of the benchmark table, in the schema's order (the optional ones are added when absent).
+BENCHMARK_COLUMNS = [f["name"] for f in table_schema("reference_employment")["fields"]]
+
 
 def load_reference(folder: Path, project: Path) -> pd.DataFrame:
     """The benchmark figures as a typed table (empty when the project has none)."""
     if not (folder / "datapackage.json").exists():
-        return pd.DataFrame(columns=["geo", "year", "value", "source_url"])
+        return pd.DataFrame(columns=[*BENCHMARK_COLUMNS, "table_url"])
     descriptor, file = read_descriptor_any(folder, project)
     resource = next((r for r in descriptor["resources"] if r.get("name") == "employment_benchmark"), None)
     if resource is None:
@@ -42,7 +49,22 @@ def load_reference(folder: Path, project: Path) -> pd.DataFrame:
         raise InputError(report.sorted(), uncounted=report.uncounted)
     typed["year"] = typed["year"].astype("int64")
     typed["value"] = typed["value"].astype("float64")
+    # The optional columns: '' where a page gives no edition or table; True, False or None for a break in the
+    # series (None: the source says nothing about breaks), so templates can test them as plain values.
+    for name in ("extracted", "eurostat_table"):
+        typed[name] = typed[name].fillna("").astype(object) if name in typed else ""
+    breaks = typed["series_break"] if "series_break" in typed else pd.Series(pd.NA, index=typed.index)
+    typed["series_break"] = [None if pd.isna(v) else bool(v) for v in breaks]
+    typed = typed[BENCHMARK_COLUMNS].copy()
+    # Not published (it follows from the code): the link a page gives to the table.
+    typed["table_url"] = [EUROSTAT_TABLE_URL.format(code=code) if code else "" for code in typed["eurostat_table"]]
     return typed.sort_values(["geo", "year", "source_url"]).reset_index(drop=True)
+
+
+def benchmark_notes(row) -> dict:
+    """What a page shows beside a benchmark figure besides its link: edition, Eurostat table, series break."""
+    return {"extracted": row.extracted, "eurostat_table": row.eurostat_table, "table_url": row.table_url,
+            "series_break": row.series_break}
 
 
 def read_descriptor_any(folder: Path, project: Path) -> tuple[dict, str]:

@@ -17,6 +17,7 @@ from ..disclosure import REASONS, SafeTable
 from ..statuses import TIMELINE_STATUSES
 from ..indicators import DEFINITIONS, DESTINATIONS, EARNINGS, LEVELS, SECTORS
 from ..inputs.content import CountryProfile
+from ..inputs.reference import BENCHMARK_COLUMNS
 from ..schemas import table_schema
 
 
@@ -189,8 +190,9 @@ def context_tables(countries: tuple[CountryProfile, ...], benchmark: pd.DataFram
                              for c in countries for t in c.timeline], columns=["geo", "year", "status", "cedefop_id"])
     sources = pd.DataFrame([{"geo": c.geo, "type": c.data_source_type, "detail": d}
                             for c in countries for d in c.data_source_details], columns=["geo", "type", "detail"])
-    bench = benchmark[["geo", "year", "value", "source_url"]].copy()
+    bench = benchmark[BENCHMARK_COLUMNS].copy()
     bench["value"] = bench["value"].map(lambda v: f"{v:.1f}")
+    bench["series_break"] = bench["series_break"].map({True: "true", False: "false"}).fillna("")
     geo_fk = [_fk("geo", "geo", "geo")]
     return {
         "country_timeline": PublishedTable("country_timeline", "Status of each country's graduate tracking, year by year",
