@@ -103,3 +103,29 @@ def test_audit_command(demo_build, demo_project, site_copy):
     _edit_indicators(site_copy, reveal)
     bad = runner.invoke(main, ["audit", str(site_copy), "--project", str(demo_project)])
     assert bad.exit_code == 1
+
+
+def test_a_provider_published_beside_all_but_one_of_its_programmes_is_found(site_copy):
+    # Publish one provider total that disclosure control hid for its programmes (its figures add up from
+    # theirs, as data/programme_providers.csv says): the audit must read the offers and find it.
+    offers = pd.read_csv(site_copy / "data" / "programme_providers.csv", dtype=str)
+    cells = pd.read_csv(site_copy / "data" / "indicators.csv", dtype=str, keep_default_na=False)
+    keys = ["cohort", "months_after", "indicator"]
+    programmes = cells[cells.level == "programme"].merge(offers[["programme_code", "provider_code"]],
+                                                         on="programme_code", suffixes=("_x", ""))
+    lone = programmes.groupby(["provider_code", *keys])["flag"].apply(lambda f: (f == "c").sum() == 1)
+    providers = cells[(cells.level == "provider") & (cells.suppression_reason == "SECONDARY")]
+    chosen = providers[[lone.get((p, *k), False) for p, *k in providers[["provider_code", *keys]].itertuples(index=False)]]
+    assert len(chosen), "the demo has a provider hidden to protect a lone hidden programme"
+    rules = {b.code for b in audit_output(site_copy, DisclosureOptions())}
+    assert "recoverable" not in rules
+    i = chosen.index[0]
+
+    def publish_it(frame):
+        frame.loc[i, ["value", "base_rounded", "flag", "suppression_reason"]] = ["50", "100", "", ""]
+    _edit_indicators(site_copy, publish_it)
+    found = [b for b in audit_output(site_copy, DisclosureOptions()) if b.code == "recoverable"]
+    assert any("offers" in b.message for b in found)
+    # Without the offers table the same file passes: the table is what the audit reads them from.
+    (site_copy / "data" / "programme_providers.csv").unlink()
+    assert not [b for b in audit_output(site_copy, DisclosureOptions()) if "offers" in b.message]
