@@ -26,6 +26,7 @@ from .paths import relative_url
 from .maps import MapRegion, europe_map_svg
 from .site import NAV, Page, Site
 from .statuses import NATIONAL_SYSTEM, NATIONAL_SYSTEMS, NOT_ASSESSED, map_stylesheet
+from .writer import OutputFiles
 
 
 
@@ -140,8 +141,8 @@ def _render_charts(site: Site, cache: BuildCache | None, progress=None, workers=
 
 
 def render_site(site: Site, project: Path | None, cache: BuildCache | None = None, clock=None,
-                progress=None, chart_workers: int | None = None) -> dict[str, bytes]:
-    """Every page and asset of the site as bytes, by output path.
+                progress=None, chart_workers: int | None = None) -> OutputFiles:
+    """Every page and asset of the site as bytes, by output path (two parts writing one path is an error).
 
     ``cache`` (a ``BuildCache``) keeps the chart SVGs, the Vega bundle and the PDFs across builds;
     ``progress`` and ``chart_workers`` are as for ``build.build``.
@@ -151,20 +152,21 @@ def render_site(site: Site, project: Path | None, cache: BuildCache | None = Non
     svgs = _render_charts(site, cache, progress, chart_workers)
     if clock:
         clock.done("render charts")
-    files = _asset_files(env)
-    files[f"{ASSETS}/vega.js"] = chart_render.vega_bundle(cache).encode("utf-8")
+    files = OutputFiles()
+    files.update(_asset_files(env))
+    files.add(f"{ASSETS}/vega.js", chart_render.vega_bundle(cache).encode("utf-8"))
     common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
               "languages": site.languages}
     for page in site.pages:
-        files[page.path] = render_page(envs[page.lang.code], page, common, svgs).encode("utf-8")
+        files.add(page.path, render_page(envs[page.lang.code], page, common, svgs).encode("utf-8"))
         for chart in page.charts:
             csv_path, svg_path = chart_paths(page, chart)
-            files[csv_path] = chart_csv(chart)
-            files[svg_path] = svgs[id(chart)]
+            files.add(csv_path, chart_csv(chart))
+            files.add(svg_path, svgs[id(chart)])
     files.update(site.extra_files)
     if site.config.site.base_url:  # a sitemap lists absolute URLs (sitemaps.org protocol): none without an address
-        files["sitemap.xml"] = _sitemap(site)
-    files["robots.txt"] = b"User-agent: *\nAllow: /\n"
+        files.add("sitemap.xml", _sitemap(site))
+    files.add("robots.txt", b"User-agent: *\nAllow: /\n")
     if clock:
         clock.done("render pages")
     files.update(guide_pdfs(site, envs, cache))
