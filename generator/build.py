@@ -209,8 +209,7 @@ def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildC
         data_files, packages = all_packages(list(tables.values()), geos, inputs.config, release)
         extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
                            cache=cache, pages=pages)
-        data_files.update(extras.files)
-        return data_files, packages, extras
+        return data_files, packages, extras  # the extras' files go into the output beside, through OutputFiles
 
     key = cache_key("publish", [(t.name, t.title, json.dumps(t.schema, sort_keys=True), t.frame)
                                 for t in tables.values()], geos, profiled, inputs.config, release, pages)
@@ -279,6 +278,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     clock.done("search index")
     files = OutputFiles()
     files.update(data_files)
+    files.update(extras.files)
     files.update(pages)
     files.update(guide_downloads(project, inputs.config, inputs.content))
     record_ids = inputs.package.record_ids()
