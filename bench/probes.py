@@ -125,8 +125,7 @@ def probe_build(args) -> dict:
     if args.cold:
         shutil.rmtree(project / build_module.CACHE_FOLDER, ignore_errors=True)
     if args.reports_cold:  # only the quality reports are laid out again; the rest of the build is a warm one
-        for pdf in (project / build_module.CACHE_FOLDER).rglob("report-*.pdf"):
-            pdf.unlink()
+        shutil.rmtree(project / build_module.CACHE_FOLDER / "reports", ignore_errors=True)
     with profiled(args.profile):
         summary = build_module.build(project, Path(args.output), Path(args.data),
                                      reports=args.reports or args.reports_cold)

@@ -120,7 +120,7 @@ def measure_charts(count: int, repeat: int) -> dict:
             load = os.getloadavg()[0]
             rendering._compiled.clear()  # each run compiles its designs, as the workers do
             started = time.perf_counter()
-            outputs.append(rendering.render_svgs(charts, cache_dir=None, workers=workers))
+            outputs.append(rendering.render_svgs(charts, workers=workers))
             rates.append(len(charts) / (time.perf_counter() - started))
             print(f"  {label:<9} {rates[-1]:6.1f} charts/s (load {load:.1f})", flush=True)
         result[label] = statistics.median(rates)

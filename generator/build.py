@@ -212,9 +212,8 @@ def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildC
     def make():
         data_files, packages = all_packages(list(tables.values()), geos, inputs.config, release)
         extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
-                           cache_dir=cache.folder / "workbooks" if cache.folder else None, pages=pages)
-        data_files.update(extras.files)
-        return data_files, packages, extras
+                           cache=cache, pages=pages)
+        return data_files, packages, extras  # the extras' files go into the output beside, through OutputFiles
 
     key = cache_key("publish", [(t.name, t.title, json.dumps(t.schema, sort_keys=True), t.frame)
                                 for t in tables.values()], geos, profiled, inputs.config, release, pages)
@@ -274,8 +273,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
         site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
                           release, report, inputs.package.offered_by(), extras, reports=reports)
         clock.done("site model and chart data")
-        pages = render_site(site, project, cache_dir=project / CACHE_FOLDER / "charts" if use_cache else None,
-                            clock=clock, cache=cache, progress=progress, chart_workers=chart_workers)
+        pages = render_site(site, project, cache=cache, clock=clock, progress=progress, chart_workers=chart_workers)
     if on_made is None:
         # The site model (every chart's rows among it: over a gigabyte at a million records) is not needed
         # once its pages are made: let it go before the search index and the writing.
@@ -284,6 +282,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     clock.done("search index")
     files = OutputFiles()
     files.update(data_files)
+    files.update(extras.files)
     files.update(pages)
     files.update(guide_downloads(project, inputs.config, inputs.content))
     record_ids = inputs.package.record_ids()

@@ -2,12 +2,23 @@
 
 A rebuild with nothing changed should take seconds, not minutes, so the slow
 steps of a build (the indicators and their disclosure, the data packages and
-their frictionless validation, the privacy audit of each file) keep their
-results in ``.ontrack-cache/`` beside the project, under a key that is the
-SHA-256 of their inputs. A stale entry can never be used: a changed input gives
-a different key. And a damaged entry is never trusted: each file carries the
-SHA-256 of its payload, checked on every read, and anything that does not read
-back cleanly counts as a miss and is computed again.
+their frictionless validation, the privacy audit of each file, the chart SVGs,
+the Vega bundle, the workbook, the guide and report PDFs) keep their results in
+``.ontrack-cache/`` beside the project, under a key that is the SHA-256 of their
+inputs. A stale entry can never be used: a changed input gives a different key.
+And a damaged entry is never trusted: each file carries the SHA-256 of its
+payload, checked on every read, and anything that does not read back cleanly
+counts as a miss and is computed again.
+
+There is one way in: a ``BuildCache`` object, handed to the steps that use it.
+Every entry is ``KIND/KEY.pickle`` and goes through ``load``/``store``; nothing
+else writes into the folder. After a build succeeds, ``prune`` deletes the
+entries of each kind the build used that it did not use itself (mark and sweep,
+not a size bound): a build is deterministic, so what it used is exactly what the
+next build of the same input asks for, and an entry it did not use belongs to an
+input that has changed since. A kind the build did not touch at all (the
+quality reports of ``ontrack reports`` during a plain ``ontrack build``) keeps
+its entries.
 
 Every key includes ``code_version()``, a hash of ontrack's own source and of
 the versions of the libraries whose output ends up in the files, so that
@@ -106,7 +117,7 @@ class _Missing:
 MISSING = _Missing()
 
 
-def write_checked(path: Path, data: bytes) -> None:
+def _write_checked(path: Path, data: bytes) -> None:
     """Write a cache entry with its checksum, atomically (a concurrent build sees all of it or none).
 
     A full disk or a read-only project is not an error: the build goes on without its cache.
@@ -120,7 +131,7 @@ def write_checked(path: Path, data: bytes) -> None:
         partial.unlink(missing_ok=True)
 
 
-def read_checked(path: Path) -> bytes | None:
+def _read_checked(path: Path) -> bytes | None:
     """A cache entry's bytes, or None when it is missing or not exactly what was written."""
     try:
         data = path.read_bytes()
@@ -152,7 +163,7 @@ class BuildCache:
     def load(self, kind: str, key: str):
         """The stored value, or ``MISSING`` when there is none or it does not read back intact."""
         self._used.setdefault(kind, set()).add(key)
-        payload = read_checked(self._path(kind, key)) if self.folder is not None else None
+        payload = _read_checked(self._path(kind, key)) if self.folder is not None else None
         if payload is not None:
             try:
                 value = pickle.loads(payload)
@@ -165,9 +176,9 @@ class BuildCache:
         return MISSING
 
     def store(self, kind: str, key: str, value) -> None:
-        """Keep a value (see ``write_checked``)."""
+        """Keep a value (see ``_write_checked``)."""
         if self.folder is not None:
-            write_checked(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            _write_checked(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def get_or_compute(self, kind: str, key: str, compute):
         """The stored value for ``key``, else ``compute()``'s, which is then stored."""
@@ -181,19 +192,21 @@ class BuildCache:
         """Delete the entries of each kind this build used that it did not use itself.
 
         Called after a build succeeded: the cache then holds what the latest build
-        needs, instead of growing by a copy of the tables at every change of the data.
+        needs, instead of growing by a copy of the tables and of every chart at each
+        change of the data. Any other file in a used kind's folder goes too (entries of
+        an older layout), except another build's partly written entry (a dot file).
         """
         if self.folder is None:
             return
         for kind, used in self._used.items():
-            for path in (self.folder / kind).glob("*.pickle"):
-                if path.stem not in used:
+            folder = self.folder / kind
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.name.startswith("."):
+                    continue
+                if not (path.suffix == ".pickle" and path.stem in used) and path.is_file():
                     path.unlink(missing_ok=True)
-
-    def note(self, kind: str, hits: int, misses: int) -> None:
-        """Count hits and misses of a cache kept elsewhere (the chart SVGs, the guide PDF)."""
-        self.hits[kind] += hits
-        self.misses[kind] += misses
 
 
 #: The cache of the build running in this context, for steps deep in a stage (a chart design, a

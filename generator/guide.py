@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 import jinja2
 from markupsafe import Markup
 
-from .cache import read_checked, write_checked
+from .cache import BuildCache
 from .config import SiteOptions
 from .i18n import ENGLISH, SOURCE_LANGUAGE, Language, N_
 from .inputs.content import Document
@@ -154,11 +154,11 @@ def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: Site
 
 
 def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteOptions, release: dt.date,
-              figures: Mapping[str, str] | None = None, cache_dir: Path | None = None, lang: Language = ENGLISH,
+              figures: Mapping[str, str] | None = None, cache: BuildCache | None = None, lang: Language = ENGLISH,
               in_english: Collection[str] = ()) -> bytes:
     """The implementation guide in ``lang`` as PDF bytes; the same input gives the same bytes.
 
-    With ``cache_dir``, a PDF made from the same HTML and stylesheets before is reused:
+    With ``cache`` (kind ``guide-pdf``), a PDF made from the same HTML and stylesheets before is reused:
     WeasyPrint takes about ten seconds, and the guide rarely changes between builds.
     """
     import hashlib
@@ -172,14 +172,9 @@ def guide_pdf(chapters: Sequence[Document], env: jinja2.Environment, site: SiteO
     for root in roots:
         for css in sorted((root / "pdf").glob("*.css")):
             digest.update(css.read_bytes())
-    cached = cache_dir / f"guide-{digest.hexdigest()}.pdf" if cache_dir is not None else None
-    found = read_checked(cached) if cached is not None else None
-    if found is not None:
-        return found
-    pdf = _write_pdf(html, roots)
-    if cached is not None:
-        write_checked(cached, pdf)  # atomic, with a checksum: a damaged entry is made again
-    return pdf
+    if cache is None:
+        return _write_pdf(html, roots)
+    return cache.get_or_compute("guide-pdf", digest.hexdigest(), lambda: _write_pdf(html, roots))
 
 
 #: Tagged PDF for accessibility (EN 301 549 covers PDF documents a public body publishes).

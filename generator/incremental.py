@@ -308,7 +308,7 @@ class QuickRebuild:
         envs = self._envs
         charts = [chart for page in pages for chart in page.charts]
         svgs = {id(chart): svg.encode("utf-8")
-                for chart, svg in zip(charts, chart_render.render_svgs(charts, cache_dir=self._cache / "charts"))}
+                for chart, svg in zip(charts, chart_render.render_svgs(charts, cache=self._build_cache))}
         common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
                   "languages": site.languages}
         new = dict(assets or {})
@@ -333,14 +333,10 @@ class QuickRebuild:
             self._follow_up.start()
         return Update(tuple(sorted(changed)), tuple(sorted(p for p in changed if p.endswith(".html"))), follow)
 
-    @property
-    def _cache(self) -> Path:
-        return self.project / CACHE_FOLDER
-
     def _after(self, generation: int) -> None:
         """The search index of the new pages, and the guide PDF after a chapter's edit, as the whole build makes
         them, once edits have paused; written only if no newer edit came meanwhile."""
-        from .build import BuildCache, indexed
+        from .build import indexed
         from .errors import BuildError
         from .render import guide_pdfs, template_environment
         from .search import BUNDLE
@@ -355,9 +351,9 @@ class QuickRebuild:
         if guide:
             site = made.site
             envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
-            new.update(guide_pdfs(site, envs, self._cache / "charts"))
+            new.update(guide_pdfs(site, envs, self._build_cache))
         pages = {path: data for path, data in files.items() if path.endswith(".html") and path not in new}
-        index = indexed(pages, BuildCache(self._cache))
+        index = indexed(pages, self._build_cache)
         new.update(index)
         with self._lock:
             if generation != self._generation:

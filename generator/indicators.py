@@ -1,6 +1,6 @@
 """Pure tabulations: checked records in, indicator cells out.
 
-Every indicator of DESIGN.md is computed for each cohort year and observation
+Every indicator (``RATES`` and the tuples below it) is computed for each cohort year and observation
 point at six levels (programme, provider, field within a country, country,
 field across countries, all countries), plus a pooled figure over the latest
 cohorts. Each rate keeps its numerator and base; the disclosure stage decides

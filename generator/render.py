@@ -2,13 +2,15 @@
 
 Templates are found through a ChoiceLoader: the project's own ``templates/``
 first, then the packaged defaults, so a publisher overrides one file at a time.
+A project template can also extend the built-in one of the same name instead of
+copying it, by naming it with the ``default:`` prefix (as datasette does):
+``{% extends "default:base.html" %}`` and then only the blocks it changes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -17,18 +19,20 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts as chart_render
+from .cache import BuildCache
 from .errors import InputError, Problem
 from .i18n import ENGLISH, NOT_PUBLISHED, Language
 from .paths import relative_url
 from .maps import MapRegion, europe_map_svg
 from .site import NAV, Page, Site
 from .statuses import NATIONAL_SYSTEM, NATIONAL_SYSTEMS, NOT_ASSESSED, map_stylesheet
+from .writer import OutputFiles
 
 
 
 def default_templates() -> Path:
-    """The built-in templates: ``generator/templates`` in an installed wheel (see setup.py), else the
-    repository's top-level ``templates/`` in a source checkout or an editable install."""
+    """The built-in templates: ``generator/templates`` in an installed wheel (see ``[tool.setuptools]`` in
+    pyproject.toml), else the repository's top-level ``templates/`` in a source checkout or an editable install."""
     installed = resources.files("generator") / "templates"
     if isinstance(installed, Path) and installed.is_dir():
         return installed.resolve()
@@ -36,6 +40,8 @@ def default_templates() -> Path:
 
 
 DEFAULT_TEMPLATES = default_templates()
+#: ``{% extends "default:base.html" %}`` names the built-in base.html, even from a project's own base.html.
+DEFAULT_PREFIX = "default"
 ASSETS = "assets"
 
 
@@ -47,7 +53,11 @@ def template_environment(project: Path | None, lang: Language = ENGLISH) -> jinj
         folders.append(project / "templates")
     if DEFAULT_TEMPLATES not in [f.resolve() for f in folders]:
         folders.append(DEFAULT_TEMPLATES)
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+    # "default:NAME" is always the built-in NAME, so that a project's NAME can extend the one it replaces.
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(f)) for f in folders]
+    loaders.append(jinja2.PrefixLoader({DEFAULT_PREFIX: jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES))},
+                                       delimiter=":"))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(lang.translations, newstyle=True)
@@ -113,19 +123,16 @@ def _sitemap(site: Site) -> bytes:
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n" + "\n".join(urls) + "\n</urlset>\n").encode()
 
 
-def _render_charts(site: Site, cache_dir: Path | None, cache=None, progress=None, workers=None) -> dict[int, bytes]:
+def _render_charts(site: Site, cache: BuildCache | None, progress=None, workers=None) -> dict[int, bytes]:
     """Each chart's SVG as UTF-8 bytes, by ``id(chart)``.
 
     As bytes, because that is what the SVG file is: the page reads them as text one page at a
     time, and the whole site's SVGs are not kept twice (at a million records, some 300 MB).
     """
     charts = [chart for page in site.pages for chart in page.charts]
-    tally = Counter()
-    svgs = chart_render.render_svgs(charts, cache_dir=cache_dir, workers=workers, tally=tally,
+    svgs = chart_render.render_svgs(charts, cache=cache, workers=workers,
                                     progress=(lambda done, total: progress("render charts", done, total))
                                     if progress else None)
-    if cache is not None:
-        cache.note("charts", tally["cached"], tally["rendered"])
     drawn = {}
     for index, chart in enumerate(charts):
         drawn[id(chart)] = svgs[index].encode("utf-8")
@@ -133,49 +140,47 @@ def _render_charts(site: Site, cache_dir: Path | None, cache=None, progress=None
     return drawn
 
 
-def render_site(site: Site, project: Path | None, cache_dir: Path | None = None, clock=None, cache=None,
-                progress=None, chart_workers: int | None = None) -> dict[str, bytes]:
-    """Every page and asset of the site as bytes, by output path.
+def render_site(site: Site, project: Path | None, cache: BuildCache | None = None, clock=None,
+                progress=None, chart_workers: int | None = None) -> OutputFiles:
+    """Every page and asset of the site as bytes, by output path (two parts writing one path is an error).
 
-    ``cache`` (a ``BuildCache``) counts the charts drawn and found in ``cache_dir``;
+    ``cache`` (a ``BuildCache``) keeps the chart SVGs, the Vega bundle and the PDFs across builds;
     ``progress`` and ``chart_workers`` are as for ``build.build``.
     """
     envs = {lang.code: template_environment(project, lang) for lang in site.languages}
     env = envs[site.languages[0].code]
-    svgs = _render_charts(site, cache_dir, cache, progress, chart_workers)
+    svgs = _render_charts(site, cache, progress, chart_workers)
     if clock:
         clock.done("render charts")
-    files = _asset_files(env)
-    files[f"{ASSETS}/vega.js"] = chart_render.vega_bundle(cache_dir).encode("utf-8")
+    files = OutputFiles()
+    files.update(_asset_files(env))
+    files.add(f"{ASSETS}/vega.js", chart_render.vega_bundle(cache).encode("utf-8"))
     common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
               "languages": site.languages}
     for page in site.pages:
-        files[page.path] = render_page(envs[page.lang.code], page, common, svgs).encode("utf-8")
+        files.add(page.path, render_page(envs[page.lang.code], page, common, svgs).encode("utf-8"))
         for chart in page.charts:
             csv_path, svg_path = chart_paths(page, chart)
-            files[csv_path] = chart_csv(chart)
-            files[svg_path] = svgs[id(chart)]
+            files.add(csv_path, chart_csv(chart))
+            files.add(svg_path, svgs[id(chart)])
     files.update(site.extra_files)
     if site.config.site.base_url:  # a sitemap lists absolute URLs (sitemaps.org protocol): none without an address
-        files["sitemap.xml"] = _sitemap(site)
-    files["robots.txt"] = b"User-agent: *\nAllow: /\n"
+        files.add("sitemap.xml", _sitemap(site))
+    files.add("robots.txt", b"User-agent: *\nAllow: /\n")
     if clock:
         clock.done("render pages")
-    files.update(guide_pdfs(site, envs, cache_dir))
+    files.update(guide_pdfs(site, envs, cache))
     if clock:
         clock.done("guide PDFs")
     from .reports import provider_reports
 
-    tally: dict[str, int] = {}
-    files.update(provider_reports(site.pages, envs, common, cache_dir=cache_dir, progress=progress, tally=tally))
-    if cache is not None and tally:
-        cache.note("reports", tally.get("cached", 0), tally.get("made", 0))
+    files.update(provider_reports(site.pages, envs, common, cache=cache, progress=progress))
     if clock:
         clock.done("quality reports")
     return files
 
 
-def guide_pdfs(site: Site, envs: dict, cache_dir: Path | None) -> dict[str, bytes]:
+def guide_pdfs(site: Site, envs: dict, cache: BuildCache | None) -> dict[str, bytes]:
     """The guide as PDF in every language, each beside that language's guide pages."""
     from .guide import GUIDE_PDF, guide_pdf
 
@@ -184,7 +189,7 @@ def guide_pdfs(site: Site, envs: dict, cache_dir: Path | None) -> dict[str, byte
         chapters = site.guide[lang.code]
         files[lang.prefix + GUIDE_PDF] = guide_pdf(
             [doc for doc, _translated in chapters], envs[lang.code], site.config.site, site.release.date(),
-            cache_dir=cache_dir, lang=lang, in_english={doc.slug for doc, translated in chapters if not translated})
+            cache=cache, lang=lang, in_english={doc.slug for doc, translated in chapters if not translated})
     return files
 
 

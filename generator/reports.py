@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from pathlib import Path
 
-from .cache import read_checked, write_checked
+from .cache import BuildCache
 from .guide import PDF_VARIANT, _write_pdf, template_roots
 from .inputs.reference import EU_TARGET, EU_TARGET_YEAR
 
@@ -26,8 +25,8 @@ def report_html(page, env, common: dict) -> str:
                                              target=EU_TARGET, target_year=EU_TARGET_YEAR)
 
 
-def report_pdf(html: str, env, cache_dir: Path | None = None, tally: dict | None = None) -> bytes:
-    """The PDF of a report's HTML; from ``cache_dir`` when the same HTML was laid out before."""
+def report_pdf(html: str, env, cache: BuildCache | None = None) -> bytes:
+    """The PDF of a report's HTML; from ``cache`` (kind ``reports``) when the same HTML was laid out before."""
     roots = template_roots(env.loader)
     digest = hashlib.sha256(html.encode("utf-8"))
     digest.update(importlib.metadata.version("weasyprint").encode())
@@ -36,22 +35,11 @@ def report_pdf(html: str, env, cache_dir: Path | None = None, tally: dict | None
         css = root / "pdf" / "report.css"
         if css.is_file():
             digest.update(css.read_bytes())
-    cached = cache_dir / f"report-{digest.hexdigest()}.pdf" if cache_dir is not None else None
-    found = read_checked(cached) if cached is not None else None
-    if found is not None:
-        if tally is not None:
-            tally["cached"] = tally.get("cached", 0) + 1
-        return found
-    pdf = _write_pdf(html, roots)
-    if cached is not None:
-        write_checked(cached, pdf)
-    if tally is not None:
-        tally["made"] = tally.get("made", 0) + 1
-    return pdf
+    return (cache or BuildCache(None)).get_or_compute("reports", digest.hexdigest(), lambda: _write_pdf(html, roots))
 
 
-def provider_reports(pages, envs: dict, common: dict, cache_dir: Path | None = None,
-                     progress=None, tally: dict | None = None) -> dict[str, bytes]:
+def provider_reports(pages, envs: dict, common: dict, cache: BuildCache | None = None,
+                     progress=None) -> dict[str, bytes]:
     """Every provider page's quality report, by output path: beside the provider's page in the default language,
     its language in its name (the same folder for every language, as the site's other shared files)."""
     providers = [p for p in pages if p.template == "provider.html" and p.context.get("report")]
@@ -59,7 +47,7 @@ def provider_reports(pages, envs: dict, common: dict, cache_dir: Path | None = N
     for n, page in enumerate(providers, start=1):
         env = envs[page.lang.code]
         html = report_html(page, env, common)
-        files[page.context["report"]] = report_pdf(html, env, cache_dir, tally)
+        files[page.context["report"]] = report_pdf(html, env, cache)
         if progress:
             progress("quality reports", n, len(providers))
     return files

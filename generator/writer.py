@@ -3,8 +3,13 @@
 Every file of a build is gathered in memory first (``OutputFiles``). Then the
 whole tree is written to a staging folder beside the output, checked, and
 swapped into place with one atomic exchange of the two folders (Linux
-``renameat2(RENAME_EXCHANGE)``; two renames elsewhere). A build that fails or
-is killed at any moment leaves the previous output as it was.
+``renameat2(RENAME_EXCHANGE)``). Where there is no such exchange, two renames
+do it: the output is moved aside to ``.NAME.previous``, then the staging folder
+takes its place, and only then is the old site deleted. Between the two renames
+the only copy of the old site is ``.NAME.previous``: a build that fails there
+moves it back, and one that was killed there has it moved back by the next
+build, before anything else. A build that fails or is killed at any moment
+leaves the previous output as it was, or recoverable by the next build.
 """
 
 from __future__ import annotations
@@ -129,6 +134,7 @@ def write_output(files: OutputFiles, output: Path, *, project: Path | None = Non
     with BuildLock(output):
         staging = output.parent / f".{output.name}.staging"
         previous = output.parent / f".{output.name}.previous"
+        _recover(output, previous)
         for leftover in (staging, previous):  # from a build that was killed
             if leftover.exists():
                 shutil.rmtree(leftover)
@@ -156,6 +162,17 @@ def write_output(files: OutputFiles, output: Path, *, project: Path | None = Non
                 os.rename(staging, output)
             return len(files) + 2
         except BaseException:
+            _recover(output, previous)  # stopped between the two renames: the old site goes back
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+def _recover(output: Path, previous: Path) -> None:
+    """Put the old site back where a build stopped between the fallback's two renames left it aside.
+
+    With no output but a ``previous`` folder, that folder is the only copy of the last site: it becomes the
+    output again. With both, the new site was in place and ``previous`` is only waiting to be deleted.
+    """
+    if previous.is_dir() and not output.exists():
+        os.rename(previous, output)

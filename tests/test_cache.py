@@ -52,8 +52,61 @@ def test_a_rebuild_from_the_cache_gives_the_same_bytes_as_a_cold_build(small_pro
     assert first.charts_rendered > 0 and again.charts_rendered == 0
     assert sum(again.cache_misses.values()) == 0
     # (Chart designs are kept in this process too, so the test process does not read them back.)
-    for kind in ("disclosure", "publish", "validation", "audit", "charts", "markdown", "search-index"):
+    for kind in ("disclosure", "publish", "validation", "audit", "charts", "markdown", "search-index",
+                 "vega-bundle", "guide-pdf"):
         assert again.cache_hits.get(kind, 0) > 0, kind
+
+
+def _entries(cache_folder) -> set[str]:
+    return {p.relative_to(cache_folder).as_posix() for p in cache_folder.rglob("*") if p.is_file()}
+
+
+def test_after_a_change_the_cache_holds_only_what_the_new_input_needs(small_project, tmp_path):
+    # The same project twice: one builds the old data then the changed data, the other the changed data only.
+    changed, fresh = tmp_path / "changed", tmp_path / "fresh"
+    for project in (changed, fresh):
+        shutil.copytree(small_project, project, ignore=shutil.ignore_patterns(CACHE_FOLDER))
+    build(changed, tmp_path / "old-site", changed / "data")
+    rows = _graduates()
+    rows[1] = graduate(1, status="UNE")
+    for project in (changed, fresh):
+        write_package(project / "data", rows)
+    build(changed, tmp_path / "new-site", changed / "data")
+    build(fresh, tmp_path / "fresh-site", fresh / "data")
+    # Every kind (the chart SVGs, the PDFs and the bundle among them) keeps no entry of the old data. (Chart
+    # designs are left out: this process keeps them once made, so only its first build reads the cache for them.)
+    assert ({e for e in _entries(changed / CACHE_FOLDER) if not e.startswith("chart-design/")}
+            == {e for e in _entries(fresh / CACHE_FOLDER) if not e.startswith("chart-design/")})
+    assert any(entry.startswith("charts/") for entry in _entries(fresh / CACHE_FOLDER))
+
+
+def test_the_cache_is_reached_one_way_only():
+    """Only generator/cache.py reads and writes the cache's files; every other step is handed a BuildCache."""
+    import ast
+    from pathlib import Path
+
+    import generator
+
+    for path in Path(generator.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.arg):
+                assert node.arg != "cache_dir", f"{path}: a cache folder passed as a path"
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith("cache") and node.level:
+                names = {alias.name for alias in node.names}
+                assert not names & {"read_checked", "write_checked", "_read_checked", "_write_checked"}, path
+
+
+def test_prune_keeps_the_used_entries_and_the_kinds_not_used(tmp_path):
+    earlier = BuildCache(tmp_path)
+    for kind, key in (("charts", "a"), ("charts", "b"), ("reports", "r")):
+        earlier.store(kind, key, b"x")
+    (tmp_path / "charts" / "old-layout.svg").write_bytes(b"<svg/>")  # a file of an older cache layout
+    (tmp_path / "charts" / ".b.123.tmp").write_bytes(b"")  # another build's entry, still being written
+    latest = BuildCache(tmp_path)
+    assert latest.load("charts", "b") == b"x"
+    latest.prune()
+    assert _entries(tmp_path) == {"charts/b.pickle", "charts/.b.123.tmp", "reports/r.pickle"}
 
 
 def test_a_damaged_cache_is_computed_again_and_changes_nothing(small_project, cold_build, tmp_path):

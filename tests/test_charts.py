@@ -17,6 +17,7 @@ import vl_convert
 from babel.messages.extract import extract_from_dir
 from babel.support import NullTranslations
 
+from generator.cache import BuildCache
 from generator import charts
 from generator.charts import (Chart, ChartTable, accessible_svg, benchmark_chart, cohort_chart, comparison_chart,
                               destinations_chart, earnings_chart, related_chart, render_svgs, sectors_chart,
@@ -229,13 +230,13 @@ def break_vl_convert(monkeypatch, message):
 
 def test_the_cache_returns_the_same_svg_without_calling_vl_convert(tmp_path, monkeypatch):
     chart = related_chart(RELATED)
-    [first] = render_svgs([chart], cache_dir=tmp_path)
+    [first] = render_svgs([chart], cache=BuildCache(tmp_path))
     break_vl_convert(monkeypatch, "vl-convert was called for a cached chart")
-    assert render_svgs([chart], cache_dir=tmp_path) == [first]
+    assert render_svgs([chart], cache=BuildCache(tmp_path)) == [first]
     # A change in the spec is a miss.
     changed = related_chart([{**RELATED[0], "share": 71.0}, *RELATED[1:]])
     with pytest.raises(AssertionError, match="vl-convert was called"):
-        render_svgs([changed], cache_dir=tmp_path)
+        render_svgs([changed], cache=BuildCache(tmp_path))
 
 
 def test_a_design_compiled_once_draws_what_vl_convert_draws_from_the_whole_spec(built):

@@ -54,6 +54,17 @@ def test_no_tracked_file_names_a_folder_outside_the_repository(clone):
     assert found.returncode == 1, found.stdout or found.stderr  # git grep: 1 is "no match"
 
 
+def test_no_tracked_file_names_a_file_the_repository_does_not_have(clone):
+    # A setup script (the package is described by pyproject.toml alone) and the design notes kept outside the
+    # repository: a reader of a clone finds neither. (Names split so that this file does not match.)
+    missing = ["setup" + ".py", "DESIGN" + ".md", "STYLE" + ".md"]
+    for name in missing:
+        assert not (clone / name).exists(), name
+    found = subprocess.run(["git", "grep", "-n", "-I", "-w", "-F", *[arg for n in missing for arg in ("-e", n)]],
+                           cwd=clone, capture_output=True, text=True)
+    assert found.returncode == 1, found.stdout or found.stderr  # git grep: 1 is "no match"
+
+
 def test_installed_packages_are_not_committed(clone):
     assert _git("ls-files", "tests/node_modules", cwd=clone) == ""
     assert (clone / "tests" / "package-lock.json").is_file()

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from generator.cache import BuildCache
 from generator.config import Config
 from generator.publish.excel import _NotPlain, _sheet_rows, indicator_workbook
 from generator.publish.packages import all_packages
@@ -237,7 +238,7 @@ def test_without_a_base_url_there_is_no_catalogue_but_the_rest_is_made(tmp_path)
                          {"name": "indicator", "type": "string"}, {"name": "value", "type": "number"}]}
     table = PublishedTable("indicators", "Indicators", frame, schema)
     files, packages = all_packages([table], [], Config(), release)
-    extras = open_data(files, packages, {"indicators": table}, Config(), release, (), cache_dir=tmp_path)
+    extras = open_data(files, packages, {"indicators": table}, Config(), release, (), cache=BuildCache(tmp_path))
     assert extras.base is None and extras.catalogue == ()
     assert set(extras.files) == {"data/SHA256SUMS", "data/CITATION.cff", "data/downloads/ontrack-indicators-1.0.0.xlsx"}
     assert "url" not in yaml.safe_load(extras.files["data/CITATION.cff"])
@@ -246,7 +247,7 @@ def test_without_a_base_url_there_is_no_catalogue_but_the_rest_is_made(tmp_path)
     assert extras.datasets[0].cohort_years == (2021, 2023)
     assert [f.name for f in extras.dictionary.published[0].fields] == ["geo", "cohort", "indicator", "value"]
     # The workbook is kept in the cache: the next build with the same tables takes it from there.
-    assert len(list(tmp_path.glob("*.xlsx"))) == 1
+    assert len(list((tmp_path / "workbook").glob("*.pickle"))) == 1
 
 
 # -- citation and changelog -------------------------------------------------------------------------------

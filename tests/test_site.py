@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from generator.build import build
+from generator.errors import BuildError
 from generator.guide import GUIDE_TITLE
 from generator.i18n import Language
 
@@ -170,6 +171,34 @@ def test_a_project_template_overrides_the_default_one(golden_project, tmp_path):
     assert "Lost? Ask the school office." in (tmp_path / "out" / "404.html").read_text()
     assert "There is no page at this address" not in (tmp_path / "out" / "404.html").read_text()
     assert "Where do vocational graduates go?" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_a_project_template_extends_the_default_one_of_the_same_name(golden_project, tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(golden_project, project, ignore=shutil.ignore_patterns("output"))
+    (project / "templates").mkdir()
+    # The project's base.html replaces the built-in one, and extends it: only its footer is the project's.
+    (project / "templates" / "base.html").write_text(
+        '{% extends "default:base.html" %}'
+        '{% block footer %}<footer class="school">Run by the school office.</footer>{% endblock %}'
+        '{% block title %}School: {{ super() }}{% endblock %}')
+    build(project, tmp_path / "out")
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert '<footer class="school">Run by the school office.</footer>' in page
+    assert "<title>School: " in page
+    assert 'class="site-footer"' not in page and 'class="site-header"' in page  # the default's other blocks stay
+    assert "Where do vocational graduates go?" in page
+
+
+def test_two_parts_of_the_build_never_write_one_file(golden_project, tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(golden_project, project, ignore=shutil.ignore_patterns("output"))
+    # An asset of the project's own at the path of the Vega bundle the build writes: refused, not overwritten.
+    (project / "templates" / "assets").mkdir(parents=True)
+    (project / "templates" / "assets" / "vega.js").write_text("/* an old copy */")
+    with pytest.raises(BuildError, match="both write assets/vega.js"):
+        build(project, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_programme_page_speaks_plainly_and_shows_bases(golden_build):

@@ -79,6 +79,8 @@ def test_wheel_holds_the_templates_and_the_scaffold(wheel):
     assert "generator/scaffold/project/gitignore" in names
     assert "generator/schemas/graduates.json" in names and "generator/maps/europe.json" in names
     assert not any(n.startswith(("tests/", "datasets/", "content/", "templates/")) for n in names)
+    # Maintainers' tools (the map's maker among them) stay in the repository: a user's install has no use for them.
+    assert not any(n.startswith("bench/") or n.endswith("make_europe.py") for n in names)
 
 
 def test_installed_ontrack_makes_and_builds_a_new_site(venv, tmp_path):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
+from generator import writer
 from generator.errors import BuildError
 from generator.writer import MARKER, BuildLock, OutputFiles, write_output
 
@@ -65,3 +70,80 @@ def test_a_second_build_at_once_fails_clearly(tmp_path):
     with BuildLock(out):
         with pytest.raises(BuildError, match="another ontrack build"):
             write_output(_files(index="x"), out)
+
+
+# -- the fallback without renameat2: two renames, and never the only copy of the old site deleted ------------
+
+def _tree(folder):
+    """A folder's files and their bytes, or None when it is no complete site (its marker is written last)."""
+    if not (folder / MARKER).is_file():
+        return None
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def no_exchange(monkeypatch):
+    """The machine has no renameat2: the writer takes its fallback."""
+    monkeypatch.setattr(writer, "_libc_exchange", lambda a, b: False)
+
+
+def test_the_fallback_keeps_an_old_or_new_complete_site_at_every_step(tmp_path, monkeypatch, no_exchange):
+    out = tmp_path / "site"
+    previous = tmp_path / ".site.previous"
+    write_output(_files(index="old", stale="gone"), out)
+    old = _tree(out)
+    write_output(_files(index="new"), tmp_path / "new-alone")
+    new = _tree(tmp_path / "new-alone")
+    seen = []
+    real_rename, real_rmtree = os.rename, shutil.rmtree
+
+    def watched(step):
+        def run(*args, **kwargs):
+            step(*args, **kwargs)
+            # After every rename and deletion, the site at its place is complete, or the old one is where the
+            # next build puts it back from.
+            seen.append((_tree(out), _tree(previous)))
+            assert _tree(out) in (old, new) or (not out.exists() and _tree(previous) == old)
+        return run
+
+    monkeypatch.setattr(os, "rename", watched(real_rename))
+    monkeypatch.setattr(shutil, "rmtree", watched(real_rmtree))
+    write_output(_files(index="new"), out)
+    assert _tree(out) == new and not previous.exists()
+    assert (None, old) in seen  # the fallback did go through its middle step
+
+
+def test_a_crash_between_the_fallback_renames_puts_the_old_site_back(tmp_path, monkeypatch, no_exchange):
+    out = tmp_path / "site"
+    write_output(_files(index="old"), out)
+    old = _tree(out)
+    real_rename = os.rename
+
+    def crash_on_the_second(source, target):
+        if Path(source).name == ".site.staging":
+            raise KeyboardInterrupt  # as if the build were stopped right after the output was moved aside
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", crash_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        write_output(_files(index="new"), out)
+    assert _tree(out) == old
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == ["site"]
+
+
+def test_a_build_killed_between_the_fallback_renames_leaves_the_old_site_to_the_next(tmp_path, no_exchange):
+    out = tmp_path / "site"
+    write_output(_files(index="old"), out)
+    old = _tree(out)
+    # What a build killed (no handler runs) between the two renames leaves: the old site aside, the new staged.
+    os.rename(out, tmp_path / ".site.previous")
+    write_output(_files(index="new"), tmp_path / ".site.staging")
+
+    def refuse(staged):
+        raise BuildError("invalid package")
+
+    with pytest.raises(BuildError):  # the next build fails too, and must still leave the old site in place
+        write_output(_files(index="newer"), out, check=refuse)
+    assert _tree(out) == old
+    write_output(_files(index="newer"), out)
+    assert (out / "index.html").read_text() == "newer"

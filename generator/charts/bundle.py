@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import vl_convert
 
-from ..cache import cache_key, read_checked, write_checked
+from ..cache import BuildCache, cache_key
 
 #: The only name the bundle leaves on ``window``; ``templates/assets/charts.js`` calls it.
 GLOBAL_NAME = "ontrackVegaEmbed"
@@ -27,18 +26,13 @@ def _bundle() -> str:
     return f'{header}(function () {{\n"use strict";\n{code}\n}}).call(undefined);\n'
 
 
-def vega_bundle(cache_dir: Path | None = None) -> str:
+def vega_bundle(cache: BuildCache | None = None) -> str:
     """The bundle as one classic script exposing only ``window.ontrackVegaEmbed`` (about 900 KB, 300 KB gzip).
 
-    Making it takes vl-convert 2-3 s; with ``cache_dir`` it is kept there per vl-convert and ontrack version.
+    Making it takes vl-convert 2-3 s; ``cache`` keeps it per vl-convert and ontrack version (kind ``vega-bundle``).
     """
-    if cache_dir is None:
+    if cache is None:
         return _bundle()
-    # Keyed by ontrack's code too (GLOBAL_NAME, the wrapper above), and checksummed: a damaged entry is made again.
-    path = Path(cache_dir) / f"vega-bundle-{vl_convert.__version__}-{cache_key('vega-bundle')[:16]}.js"
-    cached = read_checked(path)
-    if cached is not None:
-        return cached.decode("utf-8")
-    code = _bundle()
-    write_checked(path, code.encode("utf-8"))
-    return code
+    # Keyed by ontrack's code too (GLOBAL_NAME, the wrapper above).
+    key = cache_key("vega-bundle", vl_convert.__version__)
+    return cache.get_or_compute("vega-bundle", key, _bundle)

@@ -1,6 +1,6 @@
 """Charts to static SVG with vl-convert: content-hash cache first, then in-process or spawned workers.
 
-A cache entry carries its checksum (``generator.cache.write_checked``): a damaged one is drawn again.
+Drawn SVGs are kept in the build cache (kind ``charts``), which checks each entry: a damaged one is drawn again.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from itertools import accumulate
 from multiprocessing import get_context
-from pathlib import Path
 
 import vl_convert
 
-from ..cache import read_checked, write_checked
+from ..cache import MISSING, BuildCache
 from .model import Chart
 from .svg import accessible_svg
 
+#: The build cache's kind for drawn SVGs.
+CACHE_KIND = "charts"
 #: Bump when accessible_svg changes what it makes, so cached SVGs from before are not reused.
 POSTPROCESS_VERSION = "2"
 #: A spawned worker costs about a second to start (Python, then V8 inside vl-convert), the
@@ -126,26 +127,22 @@ def _render_raw(specs: list[str], workers: int, progress: Callable[[int, int], N
     return svgs
 
 
-def render_svgs(charts: list[Chart], cache_dir: Path | None = None, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None, tally: Counter | None = None) -> list[str]:
-    """The accessible static SVG of each chart, in order; unchanged charts come from ``cache_dir``.
+def render_svgs(charts: list[Chart], cache: BuildCache | None = None, workers: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """The accessible static SVG of each chart, in order; unchanged charts come from ``cache`` (kind ``charts``).
 
     The others are drawn by ``worker_count(...)`` processes (``workers`` fixes it);
-    ``progress(done, total)`` hears as they are drawn, and ``tally`` counts the
-    charts ``"cached"`` and ``"rendered"``.
+    ``progress(done, total)`` hears as they are drawn. The cache counts the charts
+    found (hits) and drawn (misses).
     """
+    cache = cache or BuildCache(None)
     keys = [cache_key(chart) for chart in charts]
     svgs: list[str | None] = [None] * len(charts)
-    if cache_dir is not None:
-        cache_dir = Path(cache_dir)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for index, key in enumerate(keys):
-            cached = read_checked(cache_dir / f"{key}.svg")
-            if cached is not None:
-                svgs[index] = cached.decode("utf-8")
+    for index, key in enumerate(keys):
+        cached = cache.load(CACHE_KIND, key)
+        if cached is not MISSING:
+            svgs[index] = cached.decode("utf-8")
     missing = [index for index, svg in enumerate(svgs) if svg is None]
-    if tally is not None:
-        tally.update(cached=len(charts) - len(missing), rendered=len(missing))
     # Charts whose specs are equal (the same design and rows on two pages) are drawn once.
     specs = [_canonical(charts[index].spec) for index in missing]
     copies = Counter(specs)
@@ -156,7 +153,6 @@ def render_svgs(charts: list[Chart], cache_dir: Path | None = None, workers: int
     drawn = dict(zip(unique, _render_raw(unique, worker_count(len(unique), workers), by_chart)))
     for index, spec in zip(missing, specs):
         svg = accessible_svg(drawn[spec], charts[index])
-        if cache_dir is not None:
-            write_checked(cache_dir / f"{keys[index]}.svg", svg.encode("utf-8"))
+        cache.store(CACHE_KIND, keys[index], svg.encode("utf-8"))
         svgs[index] = svg
     return svgs

@@ -1,7 +1,7 @@
 """A map of Europe as an accessible inline SVG.
 
 The shapes come from ``europe.json`` in this folder (Natural Earth via the
-npm package world-atlas; see ``NOTICE.md`` and ``make_europe.py``), already
+npm package world-atlas; see ``NOTICE.md``, and ``bench/make_europe.py`` in the repository), already
 projected and simplified, keyed by Eurostat geo code (EL, UK, ...).
 
 ``europe_map_svg`` colours countries by CSS class, never by inline colour, so

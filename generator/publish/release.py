@@ -15,13 +15,12 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import yaml
 
-from ..cache import read_checked, write_checked
+from ..cache import BuildCache
 from ..config import Config
 from ..inputs.content import CountryProfile
 from .dcat import catalogue_files
@@ -96,22 +95,18 @@ def _workbook_key(tables: list[PublishedTable], config: Config, release: dt.date
 
 
 def cached_workbook(tables: list[PublishedTable], config: Config, release: dt.datetime,
-                    cache_dir: Path | None) -> bytes:
-    """The workbook, from ``cache_dir`` when these tables were written before (openpyxl takes ~10 s a million cells)."""
-    if cache_dir is None:
+                    cache: BuildCache | None) -> bytes:
+    """The workbook, from ``cache`` (kind ``workbook``) when these tables were written before (openpyxl takes ~10 s
+    a million cells)."""
+    if cache is None:
         return indicator_workbook(tables, config, release)
-    path = Path(cache_dir) / f"{_workbook_key(tables, config, release)}.xlsx"
-    cached = read_checked(path)
-    if cached is not None:
-        return cached
-    data = indicator_workbook(tables, config, release)
-    write_checked(path, data)  # atomic, with a checksum: a damaged entry is made again
-    return data
+    return cache.get_or_compute("workbook", _workbook_key(tables, config, release),
+                                lambda: indicator_workbook(tables, config, release))
 
 
 def open_data(data_files: dict[str, bytes], packages: list[PackageInfo], tables: dict[str, PublishedTable],
               config: Config, release: dt.datetime, countries: tuple[CountryProfile, ...],
-              cache_dir: Path | None = None, pages: dict[str, tuple[PageMeta, ...]] | None = None) -> OpenData:
+              cache: BuildCache | None = None, pages: dict[str, tuple[PageMeta, ...]] | None = None) -> OpenData:
     """The extra files of the release and the metadata the data pages show; checksums of the final bytes.
 
     ``countries`` are the country profiles: a country package's landing page is its profile page; ``pages``
@@ -121,7 +116,7 @@ def open_data(data_files: dict[str, bytes], packages: list[PackageInfo], tables:
     profiled = {c.geo for c in countries}
     files: dict[str, bytes] = {}
     ordered = list(tables.values())
-    files[workbook_path(config)] = cached_workbook(ordered, config, release, cache_dir)
+    files[workbook_path(config)] = cached_workbook(ordered, config, release, cache)
     files[CITATION] = citation_cff(config, release, base)
     everything = {**data_files, **files}
     datasets = tuple(dataset_metadata(packages, everything, tables["indicators"].frame, profiled,

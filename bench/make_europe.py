@@ -4,7 +4,9 @@ The map of Europe on the site is shipped as data: one SVG path per country,
 already projected, clipped and simplified, keyed by Eurostat geo code (EL for
 Greece, UK for the United Kingdom, XK for Kosovo; ISO 3166-1 alpha-2
 otherwise). This script makes that file. It is run by hand when the map
-should change, never during a site build, and its output is committed.
+should change, never during a site build, and its output is committed. It is a
+maintainer's tool, so it lives in ``bench/`` beside the other ones and is not
+part of the installed package.
 
 Source: the npm package ``world-atlas`` (ISC licence, Mike Bostock), file
 ``countries-50m.json``: Natural Earth 1:50m admin-0 countries (public domain)
@@ -13,8 +15,8 @@ as TopoJSON, ids being zero-padded ISO 3166-1 numeric codes.
 Re-run it like this (only the npm registry is needed)::
 
     mkdir -p /tmp/wa && cd /tmp/wa && npm install world-atlas@2
-    cd /work/main  # the repository root
-    python -m generator.maps.make_europe --atlas /tmp/wa/node_modules/world-atlas
+    cd path/to/ontrack  # the repository root
+    python bench/make_europe.py --atlas /tmp/wa/node_modules/world-atlas
 
 What it does, all in plain Python (no node, no GIS library):
 
@@ -45,7 +47,8 @@ from pathlib import Path
 
 import pycountry
 
-HERE = Path(__file__).resolve().parent
+#: The package's map folder: the script writes its two files there.
+HERE = Path(__file__).resolve().parent.parent / "generator" / "maps"
 OUT_JSON = HERE / "europe.json"
 OUT_NOTICE = HERE / "NOTICE.md"
 
@@ -491,7 +494,7 @@ def build(atlas_dir: Path) -> dict:
         ),
         "source": (
             f"Natural Earth 1:50m admin-0 countries via the npm package world-atlas "
-            f"{version} (countries-50m.json); built by generator/maps/make_europe.py"
+            f"{version} (countries-50m.json); built by bench/make_europe.py"
         ),
         "licence": (
             "Natural Earth: public domain. world-atlas: ISC licence, "
@@ -521,7 +524,7 @@ Earth data is in the **public domain**; no permission is needed to use it.
 It was taken from the npm package **world-atlas** {version}
 (`countries-50m.json`, TopoJSON), by Mike Bostock, distributed under the ISC
 licence, whose text follows. The file was projected, clipped, simplified and
-re-keyed by `generator/maps/make_europe.py`.
+re-keyed by `bench/make_europe.py` in ontrack's repository.
 
 Country boundaries follow Natural Earth's de facto depiction; they imply no
 opinion on the legal status of any territory or on the delimitation of its
