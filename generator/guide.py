@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 import jinja2
@@ -85,15 +85,34 @@ def _scoped_ids(html: str, slug: str) -> str:
     return _TAG.sub(lambda tag: _ID.sub(scope, tag.group(0)), html)
 
 
-def guide_chapter(document: Document, number: int, lang: str | None = None) -> GuideChapter:
-    """A chapter's Markdown as sanitised HTML with ids unique in the whole guide."""
-    html = _scoped_ids(markdown_to_html(document.body), document.slug)
+def guide_chapter(document: Document, number: int, lang: str | None = None, page_url: str | None = None) -> GuideChapter:
+    """A chapter's Markdown as sanitised HTML with ids unique in the whole guide; its links to other pages of
+    the site made absolute from ``page_url`` (the chapter page's address), or plain text without one."""
+    html = _site_links(_scoped_ids(markdown_to_html(document.body), document.slug), page_url)
     return GuideChapter(
         anchor=f"chapter-{document.slug}", number=number, title=document.title, summary=document.summary,
         # markdown_to_html has already cleaned the HTML with nh3: safe to insert as markup.
         # headings() strips the tags but keeps the entities: the text is already escaped HTML.
         html=Markup(html), sections=tuple((anchor, Markup(text)) for anchor, text in headings(html)), lang=lang,
     )
+
+
+_LINK = re.compile(r'<a href="([^"#][^"]*)"([^>]*)>(.*?)</a>', re.S)
+
+
+def _site_links(html: str, page_url: str | None) -> str:
+    """Relative links (to the site's other pages and downloads) as the PDF must carry them: from the chapter
+    page's address, since a PDF read anywhere has no folder of its own to resolve them in; as plain text
+    where the site's address is not configured (WeasyPrint would otherwise point them into the folder the
+    site was built in)."""
+    def absolute(match: re.Match) -> str:
+        href, rest, text = match.groups()
+        if urlsplit(href).scheme or href.startswith("//"):
+            return match.group(0)
+        if page_url:
+            return f'<a href="{urljoin(page_url, href)}"{rest}>{text}</a>'
+        return text
+    return _LINK.sub(absolute, html)
 
 
 def _gettext(lang: Language):
@@ -147,7 +166,8 @@ def guide_html(chapters: Sequence[Document], env: jinja2.Environment, site: Site
         licence={"name": licence_name, "url": licence_url},
         page_footer=page_footer_css(lang),
         chapters=[guide_chapter(doc, number, SOURCE_LANGUAGE if doc.slug in in_english and lang.code != SOURCE_LANGUAGE
-                                else None)
+                                else None,
+                                f"{site.base_url.rstrip('/')}/{lang.prefix}guide/{doc.slug}/" if site.base_url else None)
                   for number, doc in enumerate(chapters, start=1)],
         figures=[guide_figure(name, svg, n) for n, (name, svg) in enumerate((figures or {}).items(), start=1)],
     )

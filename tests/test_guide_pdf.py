@@ -8,6 +8,7 @@ meant to send to WeasyPrint.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -432,3 +433,15 @@ def test_the_url_fetcher_allows_data_urls_and_template_files_only():
                 (ROOT / "pyproject.toml").as_uri(), TEMPLATES.as_uri() + "/../pyproject.toml"):
         with pytest.raises(ValueError):
             fetch(url)
+
+
+def test_links_to_the_site_point_at_its_address_never_at_the_build_folder(guide, env, chapters, tmp_path):
+    # Without the site's address, a link to the questionnaire downloads is text: before, WeasyPrint resolved
+    # it into the folder the site was built in (file:///...), broken for every reader and a leak of the path.
+    assert b"file:" not in pdf_streams(guide.read_bytes())
+    site = dataclasses.replace(SITE, base_url="https://example.org/tracking/")
+    addressed = tmp_path / "addressed.pdf"
+    addressed.write_bytes(guide_pdf(chapters, env, site, RELEASE))
+    objects = pdf_streams(addressed.read_bytes())
+    assert b"file:" not in objects
+    assert b"(https://example.org/tracking/guide/downloads/ontrack_core.xlsx)" in objects
