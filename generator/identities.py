@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .indicators import JOB_SUMS, LEVELS, RATES, UNIT_COLUMNS, destination_flags
+from .definitions import LEVELS, RATES, UNIT_COLUMNS
+from .indicators import JOB_SUMS, destination_flags
 from .schemas import table_schema
 
 #: (child level, parent level): each atom of a parent unit is the sum of its children's.

@@ -25,6 +25,35 @@ def slugify(text: str) -> str:
     return slug or "item"
 
 
+
+def programme_slugs(programmes) -> dict[str, str]:
+    """Each programme's folder name under ``programmes/``, by code: its code as a slug, with "-2", "-3" … added
+    when two codes give the same slug (in the order of the programmes list: country, name, code)."""
+    ordered = programmes.sort_values(["geo", "name", "programme_code"])["programme_code"]
+    slugs, taken = {}, set()
+    for code in ordered:
+        slug, n = slugify(code), 2
+        while slug in taken:
+            slug, n = f"{slugify(code)}-{n}", n + 1
+        taken.add(slug)
+        slugs[code] = slug
+    return slugs
+
+
+def programme_url(slug: str) -> str:
+    """A programme's page, from its slug (``programme_slugs``)."""
+    return f"programmes/{slug}/index.html"
+
+
+def programme_csv_path(slug: str) -> str:
+    """A programme's figures as CSV, beside its page."""
+    return f"programmes/{slug}/{slug}.csv"
+
+
+def compare_data_path(lang_code: str) -> str:
+    """The compare page's programme figures in one language, as a script the page loads."""
+    return f"assets/programmes-data-{lang_code}.js"
+
 # The directory's pages. The site model makes them; the open-data catalogue, published before it, points at
 # them (a portal's reader finds the pages that present a dataset), so their addresses are defined here, once.
 
