@@ -1,6 +1,6 @@
 """The package's layout holds: no import circle, no import from a stage to a later one, a model that writes nothing.
 
-The stages are those of ARCHITECTURE.md, in the order ``build.build`` runs them. Every module of
+The stages are those of generator/ARCHITECTURE.md, in the order ``build.build`` runs them. Every module of
 ``generator/`` must be placed in one, so a new module is placed on purpose; imports inside functions
 count as much as those at the top.
 """
@@ -66,7 +66,7 @@ def _stage(module: str) -> str:
 
 def test_every_module_has_a_stage():
     unplaced = [m for m in _imports() if not any(m.split(".")[0] in members for members in STAGES.values())]
-    assert unplaced == [], f"place these modules in a stage of STAGES (and ARCHITECTURE.md): {unplaced}"
+    assert unplaced == [], f"place these modules in a stage of STAGES (and generator/ARCHITECTURE.md): {unplaced}"
 
 
 def test_no_import_points_to_a_later_stage():
@@ -101,7 +101,7 @@ def test_the_model_stage_writes_no_file():
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module(path)
         if _stage(module) != "model" or module.startswith("charts"):
-            continue  # the chart package's SVG drawing keeps its cache files: ARCHITECTURE.md says so
+            continue  # the chart package's SVG drawing keeps its cache files (the render stage calls it)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
