@@ -21,7 +21,7 @@ from .disclosure import DisclosureReport, SafeTable
 from .figures import Figure, FigureIndex
 from .i18n import ENGLISH, N_, Language
 from .inputs.content import GLANCE_FIELDS, Content, CountryProfile, CountryTranslation
-from .paths import FIELDS_PAGE, PROVIDERS_PAGE, programme_slugs, programme_url, script_json, slugify
+from .paths import FIELDS_PAGE, PROVIDERS_PAGE, country_url, programme_slugs, programme_url, script_json
 from .publish.packages import PackageInfo
 from .publish.release import OpenData
 from .statuses import NATIONAL_SYSTEM, NO_ENTRY, TIMELINE_STATUS
@@ -194,7 +194,7 @@ class SiteContext:
         return programme_url(self.slugs[code])
 
     def country_url(self, geo: str) -> str:
-        return f"countries/{slugify(geo)}/index.html"
+        return country_url(geo)
 
     def national_system_label(self, national_system: str) -> str:
         return self._(NATIONAL_SYSTEM[national_system].label)

@@ -45,6 +45,11 @@ def programme_url(slug: str) -> str:
     return f"programmes/{slug}/index.html"
 
 
+def country_url(geo: str) -> str:
+    """A country's profile page (the landing page of its data package too)."""
+    return f"countries/{slugify(geo)}/index.html"
+
+
 def programme_csv_path(slug: str) -> str:
     """A programme's figures as CSV, beside its page."""
     return f"programmes/{slug}/{slug}.csv"
