@@ -48,7 +48,7 @@ def programmes_index(ctx: SiteContext, rows: list[dict]) -> Page:
         "levels": sorted({r["eqf"] for r in rows}),
         "months_words": months_words(ctx.months, ctx.lang), "limit": COMPARE_LIMIT,
     }, description=ctx._("Every programme with its employment rate a year after graduation, "
-                          "by country, field and level."))
+                         "by country, field and level."))
 
 
 def programme(ctx: SiteContext, p, where_to_study: dict) -> Page:

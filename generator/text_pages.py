@@ -43,7 +43,7 @@ def dictionary_page(ctx: SiteContext) -> Page | None:
     return ctx.page("data/dictionary/index.html", "dictionary.html", ctx._("Data dictionary"), "data", {
         "dictionary": ctx.open_data.dictionary, "packages": ctx.packages,
     }, description=ctx._("Every published file and column: type, unit, allowed codes and meaning; "
-                          "the indicator definitions."))
+                         "the indicator definitions."))
 
 
 def content_page(ctx: SiteContext, slug: str, section: str) -> Page | None:
@@ -61,7 +61,7 @@ def content_page(ctx: SiteContext, slug: str, section: str) -> Page | None:
 
 def search_page(ctx: SiteContext) -> Page:
     return ctx.page("search/index.html", "search.html", ctx._("Search"), "search", {},
-                     description=ctx._("Search every page of the site."))
+                    description=ctx._("Search every page of the site."))
 
 
 def not_found_page(ctx: SiteContext) -> Page:
