@@ -18,6 +18,7 @@ STATUS_ORDER = tuple(s.code for s in TIMELINE_STATUSES)
 
 
 def countries_index(ctx: SiteContext) -> Page:
+    """Every profiled country with its national system and Timeline status, as a table and a map."""
     return ctx.page("countries/index.html", "countries.html", ctx._("Countries"), "countries", {
         "profiles": [{"profile": c, "name": ctx.country_name(c.geo), "url": ctx.country_url(c.geo),
                       "system_name": shown.system_name, "system_in_english": "system_name" in in_english,
@@ -31,6 +32,7 @@ def countries_index(ctx: SiteContext) -> Page:
 
 
 def country(ctx: SiteContext, profile: CountryProfile) -> Page:
+    """One country's profile: its text, its tracking facts, its figures by field and its benchmark."""
     _ = ctx._
     geo = profile.geo
     name = ctx.country_name(geo)

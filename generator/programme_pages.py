@@ -20,6 +20,7 @@ from .words import LOW_COVERAGE, any_published, benchmark_source, beside, by_rea
 
 
 def home(ctx: SiteContext) -> Page:
+    """The home page: headline figures of all countries, the map of tracking systems, the EU benchmark."""
     _ = ctx._
     headline = [ctx.fig(i, "all") for i in ("EMP", "PLACE", "RELEVANT", "COVERAGE")]
     eu_rows = ctx.benchmark[ctx.benchmark["geo"] == EU_CODE]
@@ -41,6 +42,7 @@ def home(ctx: SiteContext) -> Page:
 
 
 def programmes_index(ctx: SiteContext, rows: list[dict]) -> Page:
+    """Every programme in one filterable table (``rows``: ``SiteContext.programme_rows``)."""
     return ctx.page("programmes/index.html", "programmes.html", ctx._("Programmes"), "programmes", {
         "rows": rows,
         "countries": sorted({(r["geo"], r["country"]) for r in rows}, key=lambda c: ctx.lang.sort_key(c[1])),
@@ -148,6 +150,7 @@ def outcome_charts(ctx: SiteContext, level: str, dims: dict) -> dict[str, tuple]
 
 
 def compare(ctx: SiteContext, rows: list[dict]) -> Page:
+    """The compare page; every programme's figures go with it as ``script_data`` for its script."""
     _ = ctx._
     indicators = ("EMP", "PLACE", "RELEVANT", "FT_SHARE", "EARN_MED", "COVERAGE")
     programmes = []

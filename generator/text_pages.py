@@ -12,6 +12,7 @@ from .words import LEVEL_NAMES
 
 
 def guide_pages(ctx: SiteContext) -> list[Page]:
+    """The guide's index and one page per chapter."""
     _ = ctx._
     chapters = [ctx.document("guide", doc) for doc in ctx.content.guide]
     docs = [doc for doc, _translated in chapters]
@@ -28,6 +29,7 @@ def guide_pages(ctx: SiteContext) -> list[Page]:
 
 
 def data_page(ctx: SiteContext) -> Page:
+    """The open-data page: the packages, their files and the release's extras."""
     return ctx.page("data/index.html", "data.html", ctx._("Open data"), "data", {
         "packages": ctx.packages, "site_package": ctx.packages[0],
         "country_packages": [(p, ctx.country_name(p.geo)) for p in ctx.packages[1:]],
@@ -47,6 +49,8 @@ def dictionary_page(ctx: SiteContext) -> Page | None:
 
 
 def content_page(ctx: SiteContext, slug: str, section: str) -> Page | None:
+    """A page written in ``content/pages`` (the methodology page with the definitions and disclosure counts);
+    None when the project has no such page."""
     doc = ctx.content.pages.get(slug)
     if doc is None:
         return None
@@ -60,6 +64,7 @@ def content_page(ctx: SiteContext, slug: str, section: str) -> Page | None:
 
 
 def search_page(ctx: SiteContext) -> Page:
+    """The search page (Pagefind's index is made after rendering)."""
     return ctx.page("search/index.html", "search.html", ctx._("Search"), "search", {},
                     description=ctx._("Search every page of the site."))
 
