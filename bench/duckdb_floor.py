@@ -20,7 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.codelists import nace_sections
-from generator.indicators import EARNING_LEVELS, LEVELS, RATES, Z95
+from generator.definitions import EARNING_LEVELS, LEVELS, RATES
+from generator.indicators import Z95
 from generator.schemas import table_schema
 
 _SQL_TYPES = {"string": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE", "boolean": "BOOLEAN"}

@@ -150,7 +150,7 @@ class _SiteModel(Exception):
 #: (module, attribute, stand-in). The pages' HTML does not depend on these bytes.
 SKIPPED_FOR_PAGES = (
     ("generator.publish.release", "indicator_workbook", lambda *args, **kwargs: b""),  # the Excel download
-    ("generator.site", "SiteBuilder._programme_csv", lambda self, code: b""),           # each page's CSV download
+    ("generator.build", "programme_csvs", lambda *args, **kwargs: {}),                    # each page's CSV download
 )
 
 
@@ -164,7 +164,7 @@ def programme_site(project: Path, data: Path, scratch: Path):
     """
     import importlib
 
-    import generator.render as render_module
+    import generator.build as build_module
     from generator.build import build
 
     skipped = []
@@ -180,7 +180,7 @@ def programme_site(project: Path, data: Path, scratch: Path):
     def capture(site, *args, **kwargs):
         raise _SiteModel(site)
 
-    render_module.render_site = capture
+    build_module.render_site = capture
     try:
         build(project, scratch, data)
     except _SiteModel as made:
@@ -192,8 +192,8 @@ def probe_pages(args) -> dict:
     """Render every programme page with the site's templates and no charts; optionally write them out."""
     import jinja2
 
+    from generator.model import NAV
     from generator.render import render_page, template_environment
-    from generator.site import NAV
 
     steps = Steps()
     project = Path(args.project)

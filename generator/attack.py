@@ -35,7 +35,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .cache import cache_key
 from .precision import published_steps, round_count, steps_per_whole
-from .indicators import DESTINATIONS, RELATED, SECTORS
+from .definitions import DESTINATIONS, RELATED, SECTORS
 from .identities import GROUP_COLUMNS, OFFERED, System, build_system, cell_sums, group_keys
 
 #: Below this, two LP bounds are the same number.

@@ -30,7 +30,7 @@ from .config import DisclosureOptions
 from .disclosure import FLAG_SUPPRESSED, RELATIONS
 from .errors import Problem
 from .precision import round_count
-from .indicators import LEVELS
+from .definitions import LEVELS
 from .identities import offer_totals
 
 TEXT_SUFFIXES = {".html", ".csv", ".json", ".jsonld", ".svg", ".js", ".xml", ".txt", ".ttl", ".cff", ".md", ""}

@@ -7,13 +7,13 @@ shows the size and checksum of every file it links to.)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 import pandas as pd
@@ -30,13 +30,18 @@ from .indicators import IndicatorCells, compute_indicators
 from .inputs.content import Content, load_content, review_overdue, reviewed_after_release
 from .inputs.package import InputPackage, load_input_package
 from .inputs.reference import load_reference
+from .model import Release
 from .publish.check import validate_packages
 from .publish.metadata import directory_pages
-from .publish.packages import all_packages
+from .publish.packages import all_packages, programme_csvs
 from .publish.release import open_data
 from .publish.tables import code_list_tables, context_tables, geos_in, indicator_tables
+from .questionnaire.downloads import guide_downloads
+from .render import render_site
 from .search import search_index
-from .writer import OutputFiles, write_output
+from .site import build_site
+from .paths import OutputFiles
+from .writer import write_output
 
 
 #: The build cache (chart SVGs, tables, verdicts by content hash), beside the project (never inside the output).
@@ -171,12 +176,13 @@ def attack_site(site: Path, package: InputPackage, config: Config) -> Findings:
 
 
 def tabulate(package: InputPackage, pooled_cohorts: int) -> IndicatorCells:
-    """The exact indicator cells of an input package, counted here or upstream."""
+    """The exact indicator cells of an input package, counted here or upstream, with which providers offer each
+    programme."""
     if package.aggregated:  # counted upstream: the counts are laid out as the same cells
         cells = cells_from_counts(package.graduate_counts, pooled_cohorts)
-        offerings = package.programme_providers[["programme_code", "provider_code"]].astype(str).drop_duplicates()
-        return dataclass_replace(cells, offerings=offerings.reset_index(drop=True))
-    return compute_indicators(package.graduates, package.programmes, pooled_cohorts)
+    else:
+        cells = compute_indicators(package.graduates, package.programmes, pooled_cohorts)
+    return dataclasses.replace(cells, offered_by=package.offered_by())
 
 
 def disclose(inputs: Inputs, cache: BuildCache | None = None) -> tuple[SafeTable, DisclosureReport]:
@@ -189,13 +195,14 @@ def disclose(inputs: Inputs, cache: BuildCache | None = None) -> tuple[SafeTable
     if cache is None:
         return disclosed()
     records = package.graduate_counts if package.aggregated else package.graduates
-    key = cache_key("disclose", package.aggregated, records, package.programmes, inputs.config.indicators,
-                    inputs.config.disclosure)
+    key = cache_key("disclose", package.aggregated, records, package.programmes, package.programme_providers,
+                    inputs.config.indicators, inputs.config.disclosure)
     return cache.get_or_compute("disclosure", key, disclosed)
 
 
 def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildCache, reports: bool = False):
-    """The data packages and the open-data extras, as files; from ``cache`` when their tables are unchanged.
+    """The data packages, the open-data extras and each programme's CSV, as files; from ``cache`` when their
+    tables are unchanged.
 
     The catalogue points at the provider, field and cross-country pages, and at the quality reports when
     ``reports`` (``ontrack reports``) makes them.
@@ -213,10 +220,12 @@ def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildC
         data_files, packages = all_packages(list(tables.values()), geos, inputs.config, release)
         extras = open_data(data_files, packages, tables, inputs.config, release, inputs.content.countries,
                            cache=cache, pages=pages)
+        data_files.update(programme_csvs(safe, programmes))
         return data_files, packages, extras  # the extras' files go into the output beside, through OutputFiles
 
     key = cache_key("publish", [(t.name, t.title, json.dumps(t.schema, sort_keys=True), t.frame)
-                                for t in tables.values()], geos, profiled, inputs.config, release, pages)
+                                for t in tables.values()], geos, profiled, inputs.config, release, pages,
+                    programmes[["programme_code", "geo", "name"]])
     return cache.get_or_compute("publish", key, make)
 
 
@@ -253,10 +262,6 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     each provider's quality report (PDF per provider and language: ``ontrack reports``); ``on_made`` is
     handed what was made (a ``MadeSite``) once it is written; ``strict`` stops the build on a warning too.
     """
-    from .questionnaire.downloads import guide_downloads
-    from .render import render_site
-    from .site import build_site
-
     clock = StageClock(on_stage)
     project = project.resolve()
     output = (output or project / "output").absolute()
@@ -270,8 +275,8 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     clock.done("publish packages")
     programmes, providers = inputs.package.programmes, inputs.package.providers
     with active(cache):  # chart designs and Markdown texts are kept too
-        site = build_site(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark, packages,
-                          release, report, inputs.package.offered_by(), extras, reports=reports)
+        site = build_site(Release(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark,
+                                  packages, release, report, extras, reports=reports))
         clock.done("site model and chart data")
         pages = render_site(site, project, cache=cache, clock=clock, progress=progress, chart_workers=chart_workers)
     if on_made is None:

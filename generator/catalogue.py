@@ -23,7 +23,7 @@ from .codelists import isced_fields, nace_sections
 from .disclosure import REASONS
 from .errors import InputError, Problem
 from .i18n import LOCALE_DIR, POT, PROJECT_LOCALE, SOURCE_LANGUAGE, catalogue_path
-from .indicators import DEFINITIONS
+from .definitions import DEFINITIONS
 
 #: Where message ids are found: the code (gettext keywords and N_) and the built-in templates.
 _METHODS = [("generator", ("**.py", "python")), ("templates", ("**.html", "jinja2"))]

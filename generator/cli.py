@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -567,14 +568,15 @@ def aggregate(records: Path, out: Path, pooled_cohorts: int, fmt: str, engine: s
 
     try:
         if engine == "spark":
-            from .spark import spark_session
+            from .spark import spark_results, spark_session
 
             session = spark_session(spark_master)
         else:
             session = nullcontext()
         with session as spark:
+            run = functools.partial(spark_results, spark) if engine == "spark" else None
             descriptor = write_aggregated_package(records, out, Path("."), pooled_cohorts=pooled_cohorts, fmt=fmt,
-                                                  engine=engine, spark=spark)
+                                                  engine=engine, spark=run)
     except OntrackError as exc:
         _fail(exc)
     click.echo(f"Wrote {out}/datapackage.json: " + ", ".join(r["path"] for r in descriptor["resources"]) + ".")

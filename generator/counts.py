@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
-from .indicators import CELL_COLUMNS, EARNING_LEVELS, EARNINGS, LEVELS, RATES, UNIT_COLUMNS, IndicatorCells, \
-    wilson_interval
+from .definitions import CELL_COLUMNS, EARNINGS, EARNING_LEVELS, LEVELS, RATES, UNIT_COLUMNS
+from .indicators import IndicatorCells, wilson_interval
 
 #: The aggregated-input column of each earnings quartile (EARN_Q1 -> earn_q1).
 QUARTILE_COLUMNS = {indicator: indicator.lower() for indicator in EARNINGS}

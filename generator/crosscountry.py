@@ -7,16 +7,16 @@ are synthetic, and the two measure different populations. The page says both thi
 
 from __future__ import annotations
 
+from .charts import benchmark_chart
 from .codelists import EU_CODE
 from .inputs.reference import EU_TARGET, EU_TARGET_SOURCE, EU_TARGET_YEAR, benchmark_notes
+from .model import SiteContext
 from .paths import CROSS_COUNTRY_PAGE as PAGE
+from .words import benchmark_source
 
 
-def cross_country(builder):
-    """The page for a ``SiteBuilder``'s language (see the module's docstring)."""
-    from .charts import benchmark_chart
-    from .site import benchmark_source
-
+def cross_country(builder: SiteContext):
+    """The page for a ``SiteContext``'s language (see the module's docstring)."""
     b, _ = builder, builder._
     bench = b.benchmark.sort_values(["geo", "year"])
     years = sorted({int(y) for y in bench["year"]})

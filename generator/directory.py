@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codelists import isced_fields
+from .charts import cohort_chart
+from .codelists import EU_CODE, isced_fields
 from .figures import Figure
 from .i18n import N_
+from .model import SiteContext
 from .paths import FIELDS_PAGE, PROVIDERS_PAGE, field_page_codes, field_url, provider_url, report_path
+from .words import beside, by_reason, months_words, share_row
 
 #: The headline figures a provider or field page shows for each group (EQAVET 5 and 6, full time, earnings).
 HEADLINE = ("EMP", "RELEVANT", "FT_SHARE", "EARN_MED")
@@ -39,9 +42,9 @@ class Group:
 
 
 class Directory:
-    """Provider and field pages of one language, from a ``SiteBuilder`` (its figures, names and URLs)."""
+    """Provider and field pages of one language, from a ``SiteContext`` (its figures, names and URLs)."""
 
-    def __init__(self, builder) -> None:
+    def __init__(self, builder: SiteContext) -> None:
         self.b = builder
         self._ = builder._
         providers = builder.providers
@@ -89,8 +92,6 @@ class Directory:
                               for m in b.safe.months]) for c in cohorts]}
 
     def programme_row(self, p) -> dict:
-        from .site import beside
-
         b, _ = self.b, self._
         groups = self.groups(p)
         country = b.country_name(p.geo)
@@ -124,9 +125,6 @@ class Directory:
         }, description=self._("Every VET provider with its programmes and how its graduates fared."))
 
     def provider(self, code: str, r) -> object:
-        from .charts import cohort_chart
-        from .site import _by_reason, _share_row
-
         b, _ = self.b, self._
         geo = r["geo"]
         country = b.country_name(geo)
@@ -135,7 +133,7 @@ class Directory:
         trends = [self.trend(code, geo, i) for i in ("EMP", "RELEVANT", "COVERAGE")]
         cohorts = [(str(c), b.fig("EMP", "provider", geo=geo, provider=code, cohort=str(c))) for c in b.safe.cohorts]
         # A provider in the code list with no graduate in this release: no figures to chart or tabulate.
-        charts = [cohort_chart([_share_row(c, fg) | {"cohort": c} for c, fg in cohorts], lang=b.lang)] if programmes else []
+        charts = [cohort_chart([share_row(c, fg) | {"cohort": c} for c, fg in cohorts], lang=b.lang)] if programmes else []
         trends = trends if programmes else []
         # Hidden figures of the page (the provider's own and its programmes' own), grouped by why.
         hidden = [fg for fg in own.values() if not fg.published] if programmes else []
@@ -147,7 +145,7 @@ class Directory:
         return b.page(provider_url(code), "provider.html", name, "providers", {
             "provider": {"code": code, "name": name, "kind": self.kind_label(r["kind"]), "geo": geo},
             "country": country, "country_url": b.country_url(geo), "own": own, "trends": trends,
-            "programmes": programmes, "all_hidden": all_hidden, "reasons": _by_reason(hidden),
+            "programmes": programmes, "all_hidden": all_hidden, "reasons": by_reason(hidden),
             "n_hidden": len(hidden), "months_words": _months(b, b.months), "pooled": b.pooled,
             "compare_query": compare, "report": report_path(code, b.lang.code) if b.reports else None,
             "eu_latest": self.eu_latest(),
@@ -157,8 +155,6 @@ class Directory:
 
     def eu_latest(self) -> dict | None:
         """The latest EU27 reference figure (real, published; never mixed with the site's graduate figures)."""
-        from .codelists import EU_CODE
-
         eu = self.b.benchmark[self.b.benchmark["geo"] == EU_CODE].sort_values("year")
         return {"value": float(eu.iloc[-1]["value"]), "year": int(eu.iloc[-1]["year"])} if len(eu) else None
 
@@ -242,8 +238,6 @@ class Directory:
 
 
 def _months(builder, months: int) -> str:
-    from .site import months_words
-
     return months_words(months, builder.lang)
 
 

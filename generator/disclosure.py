@@ -32,10 +32,11 @@ import pandas as pd
 
 from .config import DisclosureOptions
 from .grouping import Groups
-from .indicators import LEVELS, UNIT_COLUMNS, IndicatorCells
+from .definitions import LEVELS, UNIT_COLUMNS
+from .indicators import IndicatorCells
 from .attack import PRIMARY_REASONS, Protection, Shown, attack, true_atoms
 from .errors import BuildError, Problem
-from .identities import GROUP_COLUMNS, build_system, group_keys, offer_totals
+from .identities import GROUP_COLUMNS, build_system, group_keys, offer_pairs, offer_totals
 from .precision import published_figures, round_count
 
 #: Eurostat's flag for a value not published for confidentiality.
@@ -79,9 +80,10 @@ class SafeTable:
     can show is what the published files show, and the attacker checks what can be worked out of that.
     """
 
-    __slots__ = ("_cells", "cohorts", "pooled_label", "months", "options")
+    __slots__ = ("_cells", "cohorts", "pooled_label", "months", "options", "offered_by")
 
-    def __init__(self, cells: pd.DataFrame, cohorts, pooled_label, months, options, *, _token=None):
+    def __init__(self, cells: pd.DataFrame, cohorts, pooled_label, months, options, *, offered_by=None,
+                 _token=None):
         if _token is not _TOKEN:
             raise TypeError("a SafeTable is made only by disclosure.apply_disclosure")
         self._cells = cells
@@ -89,6 +91,8 @@ class SafeTable:
         self.pooled_label = pooled_label
         self.months = months
         self.options = options
+        #: which providers each programme's graduates came from (programme code -> provider codes)
+        self.offered_by = offered_by or {}
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -316,11 +320,11 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
     reason = primary_reasons(cells, options)
     if options.secondary:
         extra = secondary_suppression(cells, reason != "", indicators.pooled_label, indicators.pooled_cohorts,
-                                      indicators.offerings)
+                                      offer_pairs(indicators.offered_by))
         reason[extra & (reason == "")] = "SECONDARY"
     if options.attack:
         extra = attacker_suppression(cells, reason, indicators.pooled_label, indicators.pooled_cohorts, options,
-                                     indicators.offerings)
+                                     offer_pairs(indicators.offered_by))
         reason[extra] = "SECONDARY"
     hidden = reason != ""
     # The code columns are passed on as they are (no copy); only the figures change.
@@ -338,7 +342,11 @@ def apply_disclosure(indicators: IndicatorCells, options: DisclosureOptions) -> 
     safe["suppression_reason"] = _text(*pd.factorize(reason))
     safe = safe[SAFE_COLUMNS]
     report = _report(safe)
-    table = SafeTable(safe, indicators.cohorts, indicators.pooled_label, indicators.months, options, _token=_TOKEN)
+    # Which providers offer a programme is passed on as it is: it holds codes, no count, and every programme
+    # and provider page names it whatever their figures (a programme with every figure hidden still has its
+    # providers). Only what crosses here reaches the site model.
+    table = SafeTable(safe, indicators.cohorts, indicators.pooled_label, indicators.months, options,
+                      offered_by=dict(indicators.offered_by), _token=_TOKEN)
     return table, report
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .disclosure import REASONS, SafeTable
 from .i18n import ENGLISH, N_, Language
-from .indicators import DEFINITIONS
+from .definitions import DEFINITIONS
 
 
 #: Why a figure that was never computed is missing (no graduate in the group has the item, e.g.

@@ -37,7 +37,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .indicators import JOB_SUMS, LEVELS, RATES, UNIT_COLUMNS, destination_flags
+from .definitions import LEVELS, RATES, UNIT_COLUMNS
+from .indicators import JOB_SUMS, destination_flags
 from .schemas import table_schema
 
 #: (child level, parent level): each atom of a parent unit is the sum of its children's.
@@ -262,6 +263,12 @@ def _sum_rows(links: pd.DataFrame, n: int, k: int) -> sparse.coo_matrix:
                            (parents[:, None] * k + atoms).ravel()])
     data = np.concatenate([np.ones(len(links) * k), -np.ones(m * k)])
     return sparse.coo_matrix((data, (rows, cols)), shape=(m * k, n * k))
+
+
+def offer_pairs(offered_by: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """``IndicatorCells.offered_by`` as the rows of the published ``programme_providers`` table reads them."""
+    return pd.DataFrame([(programme, provider) for programme, providers in offered_by.items() for provider in providers],
+                        columns=["programme_code", "provider_code"], dtype="str")
 
 
 def offer_components(offerings: pd.DataFrame | None) -> tuple[dict[str, int], dict[str, int]]:

@@ -28,9 +28,18 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
-from .build import CACHE_FOLDER, MadeSite
+from . import charts as chart_render
+from . import country_pages, text_pages
+from .audit import audit_file
+from .build import CACHE_FOLDER, MadeSite, indexed
 from .cache import BuildCache, active
-from .errors import InputError
+from .errors import BuildError, InputError
+from .figures import FigureIndex
+from .inputs.content import _read, check_country_translation, parse_country, parse_country_translation, parse_document
+from .model import NAV, Release, SiteContext
+from .paths import slugify
+from .render import ASSETS, guide_pdfs, page_files, template_environment
+from .search import BUNDLE
 
 #: Seconds of quiet after an edit before the search index (and guide PDF) are made again: a publisher who
 #: edits on would otherwise have Pagefind compete with the rendering of the next edit.
@@ -61,9 +70,6 @@ def _documents(content) -> dict[tuple, object]:
 def reread(content, project: Path, paths: list[Path]):
     """``content`` with the files at ``paths`` read again, each as ``load_content`` reads it; None when one of them
     is not a document of ``content`` (a new file) or no longer reads cleanly (the whole build names the problem)."""
-    from .inputs.content import (_read, check_country_translation, parse_country, parse_country_translation,
-                                 parse_document)
-
     by_file = {doc.path: key for key, doc in _documents(content).items()}
     countries = {c.geo: c for c in content.countries}
     guide = {d.slug: d for d in content.guide}
@@ -142,7 +148,7 @@ class QuickRebuild:
     def __init__(self, project: Path, output: Path) -> None:
         self.project, self.output = project.resolve(), output
         self.made: MadeSite | None = None
-        self._shared = None
+        self._figures = None                    # the figure index of the whole build's safe table
         self._envs: dict | None = None         # Jinja environments by language, kept while no template changes
         self._build_cache = BuildCache(self.project / CACHE_FOLDER)
         self._record_ids: set[bytes] = set()   # the input's record identifiers: no page may show one
@@ -156,13 +162,9 @@ class QuickRebuild:
 
     def keep(self, made: MadeSite) -> None:
         """The whole build's result: the starting point of the next quick rebuilds."""
-        from .figures import FigureIndex
-        from .render import template_environment
-        from .site import Shared
-
         self.wait()
         # Made now, while the whole build's summary is printed, so that the first edit does not wait for them.
-        shared = Shared(FigureIndex(made.safe))
+        figures = FigureIndex(made.safe)
         envs = {lang.code: template_environment(self.project, lang) for lang in made.site.languages}
         for template in {page.template for page in made.site.pages}:
             for env in envs.values():
@@ -170,7 +172,7 @@ class QuickRebuild:
         record_ids = {r.encode() for r in made.inputs.package.record_ids()}
         with self._lock:
             self._generation += 1
-            self.made, self._shared, self._envs, self._record_ids = made, shared, envs, record_ids
+            self.made, self._figures, self._envs, self._record_ids = made, figures, envs, record_ids
             self._pdf_stale = False  # the whole build made the guide PDF
 
     def forget(self) -> None:
@@ -219,8 +221,6 @@ class QuickRebuild:
             return self._render(made, list(remade.values()), guide="guide" in {kind for kind, _ in edited})
 
     def _templates_changed(self, names: list[str]) -> Update | None:
-        from .render import ASSETS, template_environment
-
         made = self.made
         self._forget_templates(names)
         if not all(name.startswith(f"{ASSETS}/") or name.endswith(".html") for name in names):
@@ -265,43 +265,35 @@ class QuickRebuild:
     def _remake(self, inputs, edited: set[tuple[str, str]]) -> tuple[dict, dict] | None:
         """The edited documents' pages in every language, made as the whole build makes them, by path; and the
         guide's chapters in each language (the PDFs')."""
-        from .site import SiteBuilder, slugify
-
         made = self.made
         package = inputs.package
-        offered_by = package.offered_by()
+        release = Release(inputs.config, inputs.content, made.safe, package.programmes, package.providers,
+                          inputs.benchmark, made.packages, made.release, made.report, made.extras)
         remade, guides = {}, {}
         for lang in made.site.languages:
-            builder = SiteBuilder(inputs.config, inputs.content, made.safe, package.programmes, package.providers,
-                                  inputs.benchmark, made.packages, made.release, made.report, offered_by,
-                                  made.extras, lang=lang, shared=self._shared)
+            ctx = SiteContext(release, lang, self._figures)
             pages = []
             for kind, key in sorted(edited):
                 if kind == "countries":
-                    builder._rows = builder.programme_rows()  # as SiteBuilder.build sets it for the country pages
-                    pages += [builder.country(c) for c in inputs.content.countries if c.geo == key]
+                    pages += [country_pages.country(ctx, c) for c in inputs.content.countries if c.geo == key]
                 elif kind == "guide":
                     keys = {f"guide/{slugify(d.slug)}/index.html" for d in inputs.content.guide if d.slug == key}
-                    pages += [p for p in builder.guide_pages() if p.key in keys]
+                    pages += [p for p in text_pages.guide_pages(ctx) if p.key in keys]
                 else:
                     section = next((p.section for p in made.site.pages if p.key == f"{key}/index.html"), None)
-                    page = builder.content_page(key, section) if section is not None else None
+                    page = text_pages.content_page(ctx, key, section) if section is not None else None
                     if page is None:
                         return None
                     pages.append(page)
             for page in pages:
                 remade[page.path] = page
-            guides[lang.code] = tuple(builder.document("guide", doc) for doc in inputs.content.guide)  # as build_site
+            guides[lang.code] = tuple(ctx.document("guide", doc) for doc in inputs.content.guide)  # as build_site
         if any(path not in {p.path for p in made.site.pages} for path in remade):
             return None
         return remade, guides
 
     def _render(self, made: MadeSite, pages: list, *, guide: bool = False, assets: dict | None = None) -> Update:
         """Render ``pages`` with their charts, write the files whose bytes changed, start the follow-up work."""
-        from . import charts as chart_render
-        from .render import chart_csv, chart_paths, render_page, template_environment
-        from .site import NAV
-
         site = made.site
         if self._envs is None:
             self._envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
@@ -313,11 +305,7 @@ class QuickRebuild:
                   "languages": site.languages}
         new = dict(assets or {})
         for page in pages:
-            new[page.path] = render_page(envs[page.lang.code], page, common, svgs).encode("utf-8")
-            for chart in page.charts:
-                csv_path, svg_path = chart_paths(page, chart)
-                new[csv_path] = chart_csv(chart)
-                new[svg_path] = svgs[id(chart)]
+            new.update(page_files(envs[page.lang.code], page, common, svgs))
         changed = {path: data for path, data in new.items() if made.files.get(path) != data}
         with self._lock:
             self._generation += 1
@@ -336,11 +324,6 @@ class QuickRebuild:
     def _after(self, generation: int) -> None:
         """The search index of the new pages, and the guide PDF after a chapter's edit, as the whole build makes
         them, once edits have paused; written only if no newer edit came meanwhile."""
-        from .build import indexed
-        from .errors import BuildError
-        from .render import guide_pdfs, template_environment
-        from .search import BUNDLE
-
         time.sleep(FOLLOW_UP_DELAY)
         if generation != self._generation:
             return  # a newer edit came: its own follow-up does this
@@ -373,9 +356,6 @@ class QuickRebuild:
     def _write(self, changed: dict[str, bytes], made: MadeSite, remove: list[str] = ()) -> None:
         """Each changed file audited, then replaced whole (a reader sees the old or the new file), dated as the
         build dates it. A breach of the privacy rules writes nothing and is raised, as in a whole build."""
-        from .audit import audit_file
-        from .errors import BuildError
-
         mtime = _build_mtime(made)
         staged, breaches = [], []
         try:

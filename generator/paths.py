@@ -6,8 +6,11 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
+
+from .errors import BuildError
 
 
 def relative_url(from_path: str, to_path: str) -> str:
@@ -24,6 +27,40 @@ def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug or "item"
 
+
+
+def programme_slugs(programmes) -> dict[str, str]:
+    """Each programme's folder name under ``programmes/``, by code: its code as a slug, with "-2", "-3" … added
+    when two codes give the same slug (in the order of the programmes list: country, name, code)."""
+    ordered = programmes.sort_values(["geo", "name", "programme_code"])["programme_code"]
+    slugs, taken = {}, set()
+    for code in ordered:
+        slug, n = slugify(code), 2
+        while slug in taken:
+            slug, n = f"{slugify(code)}-{n}", n + 1
+        taken.add(slug)
+        slugs[code] = slug
+    return slugs
+
+
+def programme_url(slug: str) -> str:
+    """A programme's page, from its slug (``programme_slugs``)."""
+    return f"programmes/{slug}/index.html"
+
+
+def country_url(geo: str) -> str:
+    """A country's profile page (the landing page of its data package too)."""
+    return f"countries/{slugify(geo)}/index.html"
+
+
+def programme_csv_path(slug: str) -> str:
+    """A programme's figures as CSV, beside its page."""
+    return f"programmes/{slug}/{slug}.csv"
+
+
+def compare_data_path(lang_code: str) -> str:
+    """The compare page's programme figures in one language, as a script the page loads."""
+    return f"assets/programmes-data-{lang_code}.js"
 
 # The directory's pages. The site model makes them; the open-data catalogue, published before it, points at
 # them (a portal's reader finds the pages that present a dataset), so their addresses are defined here, once.
@@ -62,3 +99,38 @@ def script_json(value) -> Markup:
     """JSON safe to place inside a <script> element."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+class OutputFiles:
+    """The files of one build, by relative POSIX path; refuses duplicates and escapes."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes | str) -> None:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path or "\x00" in path:
+            raise BuildError(f"refusing to write {path!r}: it would land outside the output folder", code="output-path")
+        key = str(pure)
+        if key in self._files:
+            raise BuildError(f"two parts of the build both write {key}", code="output-path")
+        self._files[key] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def update(self, files: dict[str, bytes]) -> None:
+        for path in sorted(files):
+            self.add(path, files[path])
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._files
+
+    def __getitem__(self, path: str) -> bytes:
+        return self._files[path]
+
+    def __iter__(self):
+        return iter(sorted(self._files))
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def items(self):
+        return sorted(self._files.items())

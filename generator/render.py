@@ -1,4 +1,5 @@
-"""Render the site model to files: Jinja2 pages, chart SVGs, assets, sitemap and the guide PDF.
+"""Render the site model to files: Jinja2 pages, chart SVGs and CSVs, page scripts' data, assets, sitemap and
+the guide PDF.
 
 Templates are found through a ChoiceLoader: the project's own ``templates/``
 first, then the packaged defaults, so a publisher overrides one file at a time.
@@ -22,11 +23,10 @@ from . import charts as chart_render
 from .cache import BuildCache
 from .errors import InputError, Problem
 from .i18n import ENGLISH, NOT_PUBLISHED, Language
-from .paths import relative_url
+from .paths import OutputFiles, relative_url, script_json
 from .maps import MapRegion, europe_map_svg
-from .site import NAV, Page, Site
+from .model import NAV, Page, Site
 from .statuses import NATIONAL_SYSTEM, NATIONAL_SYSTEMS, NOT_ASSESSED, map_stylesheet
-from .writer import OutputFiles
 
 
 
@@ -158,12 +158,7 @@ def render_site(site: Site, project: Path | None, cache: BuildCache | None = Non
     common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,
               "languages": site.languages}
     for page in site.pages:
-        files.add(page.path, render_page(envs[page.lang.code], page, common, svgs).encode("utf-8"))
-        for chart in page.charts:
-            csv_path, svg_path = chart_paths(page, chart)
-            files.add(csv_path, chart_csv(chart))
-            files.add(svg_path, svgs[id(chart)])
-    files.update(site.extra_files)
+        files.update(page_files(envs[page.lang.code], page, common, svgs))
     if site.config.site.base_url:  # a sitemap lists absolute URLs (sitemaps.org protocol): none without an address
         files.add("sitemap.xml", _sitemap(site))
     files.add("robots.txt", b"User-agent: *\nAllow: /\n")
@@ -177,6 +172,19 @@ def render_site(site: Site, project: Path | None, cache: BuildCache | None = Non
     files.update(provider_reports(site.pages, envs, common, cache=cache, progress=progress))
     if clock:
         clock.done("quality reports")
+    return files
+
+
+def page_files(env: jinja2.Environment, page: Page, common: dict, svgs: dict[int, bytes]) -> dict[str, bytes]:
+    """A page's HTML, its charts' data (CSV) and pictures (SVG), and the data its script loads, by output path."""
+    files = {page.path: render_page(env, page, common, svgs).encode("utf-8")}
+    for chart in page.charts:
+        csv_path, svg_path = chart_paths(page, chart)
+        files[csv_path] = chart_csv(chart)
+        files[svg_path] = svgs[id(chart)]
+    if page.script_data is not None:
+        data = page.script_data
+        files[data.path] = f"window.{data.name} = {script_json(data.value)};\n".encode()
     return files
 
 

@@ -64,8 +64,9 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
                              fmt: str = "csv", engine: str = "duckdb", spark=None) -> dict:
     """Aggregate the record-level package in ``source`` into an aggregated input package in ``out``.
 
-    ``engine`` is ``duckdb`` or ``spark``; for Spark, ``spark`` is the session
-    to run on (``spark.spark_session`` makes one for a master URL).
+    ``engine`` is ``duckdb`` or ``spark``; for Spark, ``spark`` runs the queries: ``spark.spark_results`` bound
+    to a session (``spark.spark_session`` makes one for a master URL). It is handed in, not imported, because
+    ``spark.py`` builds on this module's SQL.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
@@ -79,9 +80,7 @@ def write_aggregated_package(source: Path, out: Path, project: Path, pooled_coho
              for name in ("programmes", "providers", "graduates")}
     raise_if(problems)
     if engine == "spark":
-        from .spark import spark_results
-
-        results = spark_results(spark, {name: (paths[name], _format(by_name[name], paths[name]))
+        results = spark({name: (paths[name], _format(by_name[name], paths[name]))
                                         for name in ("graduates", "programmes")}, pooled_cohorts, project)
         return _write_package(descriptor, by_name, paths, out, fmt, lambda name, path: _write_frame(
             results[name], name, path, fmt))

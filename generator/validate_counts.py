@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .codelists import currency_codes
-from .indicators import EARNING_LEVELS, LEVELS, RATES, UNIT_COLUMNS
+from .definitions import EARNING_LEVELS, LEVELS, RATES, UNIT_COLUMNS
 from .validate import Report, check_primary_key
 
 #: (part, whole): a count that cannot exceed another one of the same cell.

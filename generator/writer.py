@@ -21,49 +21,15 @@ import fcntl
 import os
 import shutil
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import BuildError
+from .paths import OutputFiles
 
 #: Written into every output so that ontrack only ever replaces a folder it made.
 MARKER = ".ontrack-build"
 #: Keeps the built site out of git when the output is inside a repository.
 GITIGNORE = b"*\n"
-
-
-class OutputFiles:
-    """The files of one build, by relative POSIX path; refuses duplicates and escapes."""
-
-    def __init__(self) -> None:
-        self._files: dict[str, bytes] = {}
-
-    def add(self, path: str, data: bytes | str) -> None:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in path or "\x00" in path:
-            raise BuildError(f"refusing to write {path!r}: it would land outside the output folder", code="output-path")
-        key = str(pure)
-        if key in self._files:
-            raise BuildError(f"two parts of the build both write {key}", code="output-path")
-        self._files[key] = data.encode("utf-8") if isinstance(data, str) else data
-
-    def update(self, files: dict[str, bytes]) -> None:
-        for path in sorted(files):
-            self.add(path, files[path])
-
-    def __contains__(self, path: str) -> bool:
-        return path in self._files
-
-    def __getitem__(self, path: str) -> bytes:
-        return self._files[path]
-
-    def __iter__(self):
-        return iter(sorted(self._files))
-
-    def __len__(self) -> int:
-        return len(self._files)
-
-    def items(self):
-        return sorted(self._files.items())
 
 
 def _libc_exchange(a: Path, b: Path) -> bool:

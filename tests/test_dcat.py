@@ -17,7 +17,7 @@ from generator.config import Config
 from generator.errors import InputError
 from generator.publish.dcat import SPDX, catalogue_files, catalogue_graph
 from generator.publish.metadata import DatasetMeta, FileMeta, iso_alpha3, site_url
-from generator.site import slugify
+from generator.paths import slugify
 
 from conftest import DEMO_BASE_URL
 

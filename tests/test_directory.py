@@ -18,7 +18,7 @@ import pytest
 from generator.build import CACHE_FOLDER, disclose, load_inputs
 from generator.cache import BuildCache
 from generator.i18n import ENGLISH
-from generator.site import slugify
+from generator.paths import slugify
 
 OWN = ("EMP", "RELEVANT", "FT_SHARE", "EARN_MED", "COVERAGE")
 

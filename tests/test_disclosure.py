@@ -119,3 +119,19 @@ def test_properties_over_random_cohorts(tmp_path_factory, seed, min_base, group_
         joined = counts.merge(parents[keys + ["flag"]], on=keys)
         exposed = joined[(joined.h == 1) & (joined.flag == "")]
         assert exposed.empty, exposed.head()
+
+
+def test_the_providers_of_each_programme_cross_disclosure_with_the_cells(tmp_path):
+    """The site model learns which providers offer a programme from the SafeTable alone: the aggregate stage finds
+    the pairs in the records and disclosure passes them on, for a programme whose figures are all hidden too."""
+    from generator.build import tabulate
+
+    providers = [{"provider_code": "AT-P001", "geo": "AT", "name": "Riverside Vocational School", "kind": "SCHOOL"},
+                 {"provider_code": "AT-P002", "geo": "AT", "name": "Hillside College", "kind": "COLLEGE"}]
+    rows = [graduate(i) for i in range(30)] + [graduate(40 + i, provider_code="AT-P002") for i in range(5)]
+    rows += [graduate(100 + i, programme="AT-101-3-002", provider_code="AT-P002") for i in range(3)]
+    package = load_input_package(write_package(tmp_path / "p", rows, providers=providers), tmp_path)
+    safe, _ = apply_disclosure(tabulate(package, 3), DisclosureOptions())
+    assert safe.offered_by == {"AT-071-4-001": ("AT-P001", "AT-P002"), "AT-101-3-002": ("AT-P002",)}
+    cook = safe.cells[(safe.cells["level"] == "programme") & (safe.cells["programme_code"] == "AT-101-3-002")]
+    assert cook["value"].isna().all()  # 3 graduates: every figure hidden, the providers still known

@@ -11,7 +11,7 @@ import yaml
 
 from generator.build import build
 from generator.paths import relative_url
-from generator.site import slugify
+from generator.paths import slugify
 
 from browser import serve
 from conftest import GOLDEN_PROJECT, PROGRAMMES, PROVIDERS, graduate, write_package

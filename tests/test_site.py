@@ -222,7 +222,7 @@ def _rate(value, low=None, high=None):
 
 
 def test_a_headline_share_is_never_rounded_up_across_a_band():
-    from generator.site import in_ten
+    from generator.words import in_ten
 
     # "8 in 10" used to be written for both: a reader takes it as at least 80%.
     assert in_ten(_rate(76.0)) == "about 3 in 4"
@@ -235,7 +235,7 @@ def test_a_headline_share_is_never_rounded_up_across_a_band():
 
 
 def test_below_like_or_above_is_said_only_as_far_as_the_intervals_go():
-    from generator.site import beside
+    from generator.words import beside
 
     field = _rate(90.4, 88.0, 92.0)
     assert beside(_rate(75.9, 70.0, 80.0), field, "its field").startswith("Below its field (90.4%)")
@@ -273,6 +273,6 @@ def test_the_repository_demo_has_no_placeholder_address():
 ])
 def test_a_benchmark_figure_is_credited_to_who_published_it(url, publisher):
     """Malta 2022 was read in a newspaper: the chart must not call it Eurostat/Cedefop."""
-    from generator.site import benchmark_source
+    from generator.words import benchmark_source
 
     assert benchmark_source(url) == publisher

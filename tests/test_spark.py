@@ -13,6 +13,7 @@ serves the whole run, as statistics offices test their Spark code.
 from __future__ import annotations
 
 import filecmp
+import functools
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ from generator.counts import cells_from_counts
 from generator.indicators import compute_indicators
 from generator.inputs.package import load_input_package
 from generator.schemas import table_schema
+from generator.spark import spark_results
 from generator.upstream import SQL_FILES, typed_view_sql, write_aggregated_package
 
 from conftest import REPO
@@ -125,7 +127,7 @@ def parquet_records(tmp_path_factory):
 
 def test_spark_over_typed_parquet_gives_duckdbs_cells_cell_for_cell(spark, parquet_records, duckdb_package,
                                                                      tmp_path):
-    write_aggregated_package(parquet_records, tmp_path / "spark", REPO, engine="spark", spark=spark)
+    write_aggregated_package(parquet_records, tmp_path / "spark", REPO, engine="spark", spark=functools.partial(spark_results, spark))
     for resource in SQL_FILES:
         read = {"all_varchar": True}
         spark_rows = duckdb.connect().read_csv(str(tmp_path / "spark" / f"{resource}.csv"), **read).df()

@@ -10,7 +10,8 @@ import pytest
 
 from generator import writer
 from generator.errors import BuildError
-from generator.writer import MARKER, BuildLock, OutputFiles, write_output
+from generator.paths import OutputFiles
+from generator.writer import MARKER, BuildLock, write_output
 
 
 @pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "a/../../b", "", "a\\b"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..codelists import EU_CODE, geo_codes, geo_name, isced_fields, nace_sections
 from ..config import DisclosureOptions
 from ..disclosure import REASONS
-from ..indicators import DEFINITIONS, Definition
+from ..definitions import DEFINITIONS, Definition
 from ..schemas import INPUT_RESOURCES, table_schema
 from .tables import UNIT_OF, PublishedTable
 

@@ -19,8 +19,8 @@ import pycountry
 from ..codelists import EU_CODE, geo_name, iso_alpha2, isced_fields
 from ..config import Config
 from ..errors import Problem, raise_if
-from ..paths import CROSS_COUNTRY_PAGE, FIELDS_PAGE, PROVIDERS_PAGE, field_page_codes, field_url, provider_url, \
-    report_path
+from ..paths import CROSS_COUNTRY_PAGE, FIELDS_PAGE, PROVIDERS_PAGE, country_url, field_page_codes, field_url, \
+    provider_url, report_path
 from .packages import PackageInfo
 
 #: Where the catalogue is written, relative to the output root.
@@ -201,13 +201,9 @@ def dataset_metadata(packages: list[PackageInfo], files: dict[str, bytes], indic
         datasets.append(DatasetMeta(
             name=package.name, title=package.title, description=description, geo=package.geo,
             geos=(package.geo,) if package.geo else tuple(g for g in geos if g != EU_CODE),
-            landing_page=country_page(package.geo) if package.geo in profiled else DATA_PAGE,
+            landing_page=country_url(package.geo) if package.geo in profiled else DATA_PAGE,
             keywords=tuple(descriptor.get("keywords", ())) + ((geo_name(package.geo),) if package.geo else ()),
             cohort_years=_cohort_years(indicators, package.geo),
             files=tuple(listed), pages=pages.get(package.geo, ())))
     return datasets
 
-
-def country_page(geo: str) -> str:
-    """The country profile page of a geo code (as ``site.SiteBuilder.country_url`` names it)."""
-    return f"countries/{geo.lower()}/index.html"

@@ -6,7 +6,7 @@
 - ``data/SHA256SUMS``: the checksum of every data file, made last, over the final bytes
   (``cd data && sha256sum -c SHA256SUMS``).
 
-Also the data dictionary and each dataset's metadata, which the site model shows.
+Also the data dictionary, each dataset's metadata and its schema.org JSON-LD, which the site model shows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import openpyxl
 import pandas as pd
@@ -29,6 +29,7 @@ from .excel import indicator_workbook, workbook_path
 from .metadata import CATALOGUE_JSONLD, CATALOGUE_TURTLE, DATA_PAGE, DatasetMeta, FileMeta, PageMeta, absolute, \
     dataset_metadata, file_meta, site_url
 from .packages import PackageInfo
+from .schemaorg import dataset_jsonld
 from .tables import PublishedTable
 
 CITATION = "data/CITATION.cff"
@@ -47,6 +48,8 @@ class OpenData:
     checksums: FileMeta
     catalogue: tuple[FileMeta, ...]         # JSON-LD and Turtle; empty without a base URL
     dictionary: DataDictionary
+    #: each package's schema.org Dataset (JSON-LD for its page's head), by package name; empty without a base URL
+    schema_org: dict[str, dict] = field(default_factory=dict)
 
     def dataset(self, name: str) -> DatasetMeta | None:
         return next((d for d in self.datasets if d.name == name), None)
@@ -131,4 +134,5 @@ def open_data(data_files: dict[str, bytes], packages: list[PackageInfo], tables:
                     workbook=file_meta("Excel workbook", workbook_path(config), files),
                     citation=file_meta("CITATION.cff", CITATION, files),
                     checksums=file_meta("SHA256SUMS", CHECKSUMS, files),
-                    catalogue=catalogue, dictionary=data_dictionary(ordered, config.disclosure))
+                    catalogue=catalogue, dictionary=data_dictionary(ordered, config.disclosure),
+                    schema_org={d.name: dataset_jsonld(d, config, base, release) for d in datasets} if base else {})

@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..codelists import geo_name
 from ..config import Config
-from ..indicators import DEFINITIONS
+from ..definitions import DEFINITIONS
 from .metadata import CATALOGUE_JSONLD, DATA_PAGE, DatasetMeta, absolute
 
 MEASUREMENT = ("Graduate tracking: graduate surveys and linked administrative registers, observed 6 to 36 months "

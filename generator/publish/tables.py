@@ -15,7 +15,7 @@ import pandas as pd
 from ..codelists import EU_CODE, geo_codes, geo_name, isced_fields, nace_sections
 from ..disclosure import REASONS, SafeTable
 from ..statuses import TIMELINE_STATUSES
-from ..indicators import DEFINITIONS, DESTINATIONS, EARNINGS, LEVELS, SECTORS
+from ..definitions import DEFINITIONS, DESTINATIONS, EARNINGS, LEVELS, SECTORS
 from ..inputs.content import CountryProfile
 from ..inputs.reference import BENCHMARK_COLUMNS
 from ..schemas import table_schema

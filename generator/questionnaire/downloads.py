@@ -27,7 +27,7 @@ from ..i18n import Language, project_locale, site_languages
 from ..inputs.content import Content, Document
 from ..prose import markdown_to_html
 from ..render import template_environment
-from ..site import slugify
+from ..paths import slugify
 from . import questionnaire_files
 
 #: A download link in a chapter's Markdown: ](../downloads/NAME)
