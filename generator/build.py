@@ -210,7 +210,7 @@ def publish(inputs: Inputs, safe: SafeTable, release: dt.datetime, cache: BuildC
     programmes, providers = inputs.package.programmes, inputs.package.providers
     tables = {**indicator_tables(safe),
               **code_list_tables(programmes, providers, geos_in(safe, inputs.content.countries, inputs.benchmark),
-                                 inputs.package.offered_by()),
+                                 safe.offered_by),
               **context_tables(inputs.content.countries, inputs.benchmark)}
     geos = sorted(set(programmes["geo"]))
     profiled = sorted(c.geo for c in inputs.content.countries)
