@@ -203,6 +203,16 @@ class Language:
         """["a", "b", "c"] -> "a, b, and c" in English, "a, b et c" in French."""
         return format_list(list(words), locale=self.locale) if words else ""
 
+    @property
+    def semicolon(self) -> str:
+        """A semicolon and its spaces as the language writes them: "; " in English and Dutch, "\u00a0; " in French
+        (a non-breaking space before it)."""
+        return "\u00a0; " if self.locale.language == "fr" else "; "
+
+    def semicolons(self, parts) -> str:
+        """Parts of a list that have commas of their own, joined by the language's semicolon."""
+        return self.semicolon.join(parts)
+
     def date(self, value) -> str:
         """A date written out, e.g. '1 November 2026', '1 novembre 2026'."""
         return format_date(value, format="long", locale=self.locale)

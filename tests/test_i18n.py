@@ -227,3 +227,9 @@ def test_money_is_written_one_way_as_each_locale_writes_it():
     assert Language("fr", "fr/").money(1850.4, "EUR") == "1\u202f850\u00a0€"
     assert Language("en", "").money(1850, "PLN") == "1,850 PLN"  # no symbol in English: the code, after
     assert Language("en", "").money(None, "EUR") == "not published"
+
+
+def test_a_semicolon_has_a_non_breaking_space_before_it_in_french_only():
+    en, nl, fr = (Language(code, "") for code in ("en", "nl", "fr"))
+    assert en.semicolons(["a, b", "c"]) == nl.semicolons(["a, b", "c"]) == "a, b; c"
+    assert fr.semicolons(["a, b", "c"]) == "a, b\u00a0; c"

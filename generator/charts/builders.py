@@ -96,7 +96,7 @@ def _not_published(lang: Language, by_reason: Mapping[str, list[str]]) -> str:
     """ "Not published: A and B (reason one); C (reason two)." """
     groups = [lang.join(names) + (f" ({reason})" if reason else "") for reason, names in by_reason.items()]
     # Translators: {groups} lists what is hidden with the reason in brackets, groups separated by ";".
-    return lang.gettext("Not published: {groups}.").format(groups="; ".join(groups))
+    return lang.gettext("Not published: {groups}.").format(groups=lang.semicolons(groups))
 
 
 def _labelled(lang: Language, label: str, value: str) -> str:
@@ -249,7 +249,7 @@ def _sector_rows(lang: Language, values: list[dict]) -> list[dict]:
         n = len(hidden)
         name = (lang.ngettext("{count} other sector", "{count} other sectors", n) if drawn
                 else lang.ngettext("{count} sector", "{count} sectors", n)).format(count=lang.count(n))
-        hidden = [{"code": "", "sector": name, "share": None, "reason": "; ".join(reasons)}]
+        hidden = [{"code": "", "sector": name, "share": None, "reason": lang.semicolons(reasons)}]
     return drawn + hidden
 
 
@@ -274,7 +274,7 @@ def sectors_chart(rows: Rows, *, chart_id: str = "sectors", lang: Language = ENG
     if len(hidden_rows) > 3:
         # Twenty sector names in a sentence say nothing a reader can use: their number and the reasons do.
         n = len(hidden_rows)
-        reasons = "; ".join(sorted({reason for _, reason in hidden_rows if reason}))
+        reasons = lang.semicolons(sorted({reason for _, reason in hidden_rows if reason}))
         hidden = (lang.ngettext("The shares of {count} sector are not published ({reasons}).",
                                 "The shares of {count} sectors are not published ({reasons}).", n) if reasons else
                   lang.ngettext("The shares of {count} sector are not published.",
@@ -331,7 +331,7 @@ def earnings_chart(rows: Rows, currency: str, *, chart_id: str = "earnings", lan
                               money(v["q3"], currency, lang)) for v in values))
     shown = [_labelled(lang, v["group"], money(v["median"], currency, lang)) for v in values if v["median"] is not None]
     # Translators: {groups} is a list such as "This programme: €1,850; Country: €1,700".
-    lead = lang.gettext("Median gross monthly earnings — {groups}.").format(groups="; ".join(shown)) if shown else ""
+    lead = lang.gettext("Median gross monthly earnings — {groups}.").format(groups=lang.semicolons(shown)) if shown else ""
     spread = next((lang.gettext("For {group}, the middle half earned between {low} and {high}.").format(
         group=_lower_first(v["group"]), low=money(v["q1"], currency, lang), high=money(v["q3"], currency, lang))
         for v in values if v["q1"] is not None and v["q3"] is not None), "")
@@ -355,7 +355,7 @@ def comparison_chart(rows: Rows, title: str, *, chart_id: str = "comparison", la
              .format(group=v["group"], share=percent(v["share"], lang), count=whole_number(v["base"], lang))
              if v["base"] is not None else _labelled(lang, v["group"], percent(v["share"], lang)) for v in published]
     # Translators: {title} is the chart's title, {figures} a list such as "This programme: 80.2%; Country: 78.0%".
-    lead = lang.gettext("{title} — {figures}.").format(title=title, figures="; ".join(shown)) if shown else ""
+    lead = lang.gettext("{title} — {figures}.").format(title=title, figures=lang.semicolons(shown)) if shown else ""
     highest = ""
     if len(published) > 2:
         top = max(published, key=lambda v: v["share"])
@@ -414,7 +414,7 @@ def benchmark_chart(rows: Rows, target: float = 82.0, *, chart_id: str = "benchm
     reached = [v["label"] for v in values if v["value"] is not None and v["value"] >= target]
     target_text = designs.target_percent(float(target), lang)
     description = _sentences(
-        lang.gettext("Employment rate of recent VET graduates — {figures}.").format(figures="; ".join(shown))
+        lang.gettext("Employment rate of recent VET graduates — {figures}.").format(figures=lang.semicolons(shown))
         if shown else "",
         lang.ngettext("The EU target for {year} is {target}; {names} is at or above it.",
                       "The EU target for {year} is {target}; {names} are at or above it.", len(reached))
