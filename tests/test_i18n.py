@@ -233,3 +233,14 @@ def test_a_semicolon_has_a_non_breaking_space_before_it_in_french_only():
     en, nl, fr = (Language(code, "") for code in ("en", "nl", "fr"))
     assert en.semicolons(["a, b", "c"]) == nl.semicolons(["a, b", "c"]) == "a, b; c"
     assert fr.semicolons(["a, b", "c"]) == "a, b\u00a0; c"
+
+
+def test_french_messages_keep_a_non_breaking_space_before_high_punctuation():
+    # A plain space before ";", ":", "?" or "!" (or inside guillemets) lets a line break there: the page at 320 px
+    # showed "pourcentage" at the end of one line and "; une cellule vide" at the start of the next.
+    path = Path(i18n.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalogue = read_po(f)
+    plain = [m.id for m in catalogue if m.id and any(re.search(r" [;:?!»]|« ", s)
+                                                      for s in ([m.string] if isinstance(m.string, str) else m.string))]
+    assert plain == []
