@@ -49,7 +49,7 @@ def spark():
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.shuffle.partitions", "2")   # the default 200 is for clusters, not 80,000 rows
                .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.driver.memory", "1g")
+               .config("spark.driver.memory", "2g")
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session

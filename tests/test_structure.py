@@ -13,10 +13,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 #: Each stage and the modules (or packages, with everything under them) that belong to it, in build order.
-#: "shared" is what every stage may use; "run" holds what calls the stages (the build, the preview, the CLI) and the
+#: "common" is what every stage may use; "run" holds what calls the stages (the build, the preview, the CLI) and the
 #: maintainers' and publishers' tools beside them.
 STAGES = {
-    "shared": ("errors", "problems", "paths", "i18n", "palette", "statuses", "codelists", "schemas", "config", "cache",
+    "common": ("errors", "problems", "paths", "i18n", "palette", "statuses", "codelists", "schemas", "config", "cache",
                "grouping", "definitions", "prose"),
     "load": ("inputs", "validate", "validate_counts"),
     "aggregate": ("indicators", "counts"),
