@@ -16,6 +16,7 @@ from ..codelists import EU_CODE, geo_codes, geo_name, isced_fields, nace_section
 from ..disclosure import REASONS, SafeTable
 from ..statuses import TIMELINE_STATUSES
 from ..definitions import DEFINITIONS, DESTINATIONS, EARNINGS, LEVELS, SECTORS
+from ..identities import offer_pairs
 from ..inputs.content import CountryProfile
 from ..inputs.reference import BENCHMARK_COLUMNS
 from ..schemas import table_schema
@@ -229,9 +230,9 @@ def offers_table(programmes: pd.DataFrame, offered_by: dict[str, tuple[str, ...]
     Programme and provider pages show it; a reader (and the privacy audit's attacker) can add a provider's
     programmes up to the provider's figures with it.
     """
+    frame = offer_pairs(offered_by)
     geo = dict(zip(programmes["programme_code"], programmes["geo"]))
-    rows = [(geo.get(code, ""), code, provider) for code, providers in offered_by.items() for provider in providers]
-    frame = pd.DataFrame(rows, columns=["geo", "programme_code", "provider_code"], dtype="str")
+    frame.insert(0, "geo", frame["programme_code"].map(geo).fillna("").astype("str"))
     schema = table_schema("programme_providers")
     schema["description"] = ("Which providers' graduates each programme's figures count, one row per programme "
                              "and provider; a provider's figures add up from its programmes'.")
