@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import time
@@ -40,8 +41,7 @@ from .questionnaire.downloads import guide_downloads
 from .render import render_site
 from .search import search_index
 from .site import build_site
-from .paths import OutputFiles
-from .writer import write_output
+from .writer import Staging
 
 
 #: The build cache (chart SVGs, tables, verdicts by content hash), beside the project (never inside the output).
@@ -243,10 +243,12 @@ def release_datetime(config: Config, safe: SafeTable) -> dt.datetime:
     return dt.datetime(max(safe.cohorts) + 2, 1, 1)
 
 
-def indexed(pages: dict[str, bytes], cache: BuildCache) -> dict[str, bytes]:
-    """The search index of these pages; from ``cache`` when the same pages were indexed before."""
-    key = cache_key("search-index", sorted(pages.items()))
-    return cache.get_or_compute("search-index", key, lambda: search_index(pages))
+def indexed(files, pages: list[str], prefixes: list[str], cache: BuildCache) -> dict[str, bytes]:
+    """The search index of the HTML ``pages`` of ``files`` in the languages' folders ``prefixes``; from ``cache``
+    when the same pages were indexed before."""
+    key = cache_key("search-index", list(prefixes),
+                    [(path, hashlib.sha256(files[path]).digest()) for path in sorted(pages)])
+    return cache.get_or_compute("search-index", key, lambda: search_index(files, pages, prefixes))
 
 
 def build(project: Path, output: Path | None = None, data: Path | None = None, *,
@@ -268,48 +270,54 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
     cache = BuildCache(project / CACHE_FOLDER if use_cache else None)
     inputs = load_inputs(project, data, strict)
     clock.done("load and validate")
-    safe, report = disclose(inputs, cache)
-    clock.done("aggregate and disclose")
-    release = release_datetime(inputs.config, safe)
-    data_files, packages, extras = publish(inputs, safe, release, cache, reports)
-    clock.done("publish packages")
-    programmes, providers = inputs.package.programmes, inputs.package.providers
-    with active(cache):  # chart designs and Markdown texts are kept too
-        site = build_site(Release(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark,
-                                  packages, release, report, extras, reports=reports))
-        clock.done("site model and chart data")
-        pages = render_site(site, project, cache=cache, clock=clock, progress=progress, chart_workers=chart_workers)
-    if on_made is None:
-        # The site model (every chart's rows among it: over a gigabyte at a million records) is not needed
-        # once its pages are made: let it go before the search index and the writing.
-        site = None
-    pages.update(indexed({path: content for path, content in pages.items() if path.endswith(".html")}, cache))
-    clock.done("search index")
-    files = OutputFiles()
-    files.update(data_files)
-    files.update(extras.files)
-    files.update(pages)
-    files.update(guide_downloads(project, inputs.config, inputs.content))
-    record_ids = inputs.package.record_ids()
+    # Each file goes to the staging folder as soon as it is made: a national site is never held in memory whole.
+    with Staging(output, project=project) as staging:
+        files = staging.files
+        safe, report = disclose(inputs, cache)
+        clock.done("aggregate and disclose")
+        release = release_datetime(inputs.config, safe)
+        data_files, packages, extras = publish(inputs, safe, release, cache, reports)
+        files.update(data_files)
+        files.update(extras.files)
+        del data_files
+        extras = dataclasses.replace(extras, files={})  # written: the model needs only what they are
+        clock.done("publish packages")
+        programmes, providers = inputs.package.programmes, inputs.package.providers
+        with active(cache):  # chart designs and Markdown texts are kept too
+            site = build_site(Release(inputs.config, inputs.content, safe, programmes, providers, inputs.benchmark,
+                                      packages, release, report, extras, reports=reports))
+            clock.done("site model and chart data")
+            render_site(site, project, files=files, cache=cache, clock=clock, progress=progress,
+                        chart_workers=chart_workers)
+        pages = [page.path for page in site.pages]
+        prefixes = [lang.prefix for lang in site.languages]
+        if on_made is None:
+            # The site model (every chart's rows among it: over a gigabyte at a million records) is not needed
+            # once its pages are made: let it go before the search index and the writing.
+            site = None
+        files.update(indexed(files, pages, prefixes, cache))
+        clock.done("search index")
+        files.update(guide_downloads(project, inputs.config, inputs.content))
+        record_ids = inputs.package.record_ids()
 
-    def check(staged: Path) -> None:
-        validate_packages(staged, packages, cache=cache, progress=progress)
-        breaches = audit_output(staged, inputs.config.disclosure, record_ids, cache=cache, progress=progress)
-        if breaches:
-            raise BuildError(breaches[:20], len(breaches[20:]), headline="the privacy audit failed; nothing was published")
-        if inputs.config.disclosure.attack:  # the attacker, on the tables as written
-            findings = attack_site(staged, inputs.package, inputs.config)
-            if findings.failed:
-                raise BuildError(attack_problems(findings), headline="the attacker broke the publication; nothing was "
-                                                                     "published")
+        def check(staged: Path) -> None:
+            validate_packages(staged, packages, cache=cache, progress=progress)
+            breaches = audit_output(staged, inputs.config.disclosure, record_ids, cache=cache, progress=progress)
+            if breaches:
+                raise BuildError(breaches[:20], len(breaches[20:]),
+                                 headline="the privacy audit failed; nothing was published")
+            if inputs.config.disclosure.attack:  # the attacker, on the tables as written
+                findings = attack_site(staged, inputs.package, inputs.config)
+                if findings.failed:
+                    raise BuildError(attack_problems(findings), headline="the attacker broke the publication; "
+                                                                         "nothing was published")
 
-    written = write_output(files, output, project=project, mtime=release.replace(tzinfo=dt.UTC).timestamp(),
-                           check=check)
+        written = staging.finish(mtime=release.replace(tzinfo=dt.UTC).timestamp(), check=check)
     clock.done("write, validate and audit")
     if on_made is not None:
         on_made(MadeSite(inputs, safe, report, release, packages, extras, site, {path: files[path] for path in files}))
     cache.prune()
     charts = cache.hits["charts"] + cache.misses["charts"]
-    return BuildSummary(output, written, sum(1 for p in pages if p.endswith(".html")), len(packages), report,
+    return BuildSummary(output, written, len(pages), len(packages), report,
                         tuple(clock.timings), charts=charts, charts_rendered=cache.misses["charts"],
                         cache_hits=dict(cache.hits), cache_misses=dict(cache.misses), warnings=inputs.warnings)

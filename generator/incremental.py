@@ -328,15 +328,14 @@ class QuickRebuild:
         if generation != self._generation:
             return  # a newer edit came: its own follow-up does this
         made = self.made
-        files = made.files
+        files, site = made.files, made.site
         new = {}
         guide = self._pdf_stale
         if guide:
-            site = made.site
             envs = {lang.code: template_environment(self.project, lang) for lang in site.languages}
             new.update(guide_pdfs(site, envs, self._build_cache))
-        pages = {path: data for path, data in files.items() if path.endswith(".html") and path not in new}
-        index = indexed(pages, self._build_cache)
+        index = indexed(files, [page.path for page in site.pages], [lang.prefix for lang in site.languages],
+                        self._build_cache)
         new.update(index)
         with self._lock:
             if generation != self._generation:

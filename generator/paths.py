@@ -6,7 +6,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
@@ -102,10 +102,16 @@ def script_json(value) -> Markup:
 
 
 class OutputFiles:
-    """The files of one build, by relative POSIX path; refuses duplicates and escapes."""
+    """The files of one build, by relative POSIX path; refuses duplicates and escapes.
 
-    def __init__(self) -> None:
-        self._files: dict[str, bytes] = {}
+    Held in memory, or, given a ``folder`` (the build's staging folder), written there as they are added and read
+    back on demand: a national site (1.7 GB at a million records) is then never held whole.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._files: dict[str, bytes | None] = {}
+        self._folder = folder
+        self._made: set[Path] = set()
 
     def add(self, path: str, data: bytes | str) -> None:
         pure = PurePosixPath(path)
@@ -114,17 +120,41 @@ class OutputFiles:
         key = str(pure)
         if key in self._files:
             raise BuildError(f"two parts of the build both write {key}", code="output-path")
-        self._files[key] = data.encode("utf-8") if isinstance(data, str) else data
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if self._folder is None:
+            self._files[key] = data
+            return
+        target = self._folder / key
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(data)
+        self._files[key] = None
 
-    def update(self, files: dict[str, bytes]) -> None:
+    def update(self, files) -> None:
+        """Add every file of ``files`` (a dict of path to bytes, or another ``OutputFiles``)."""
         for path in sorted(files):
             self.add(path, files[path])
+
+    @property
+    def folder(self) -> Path | None:
+        """Where the files are written as they are added; None when they are held in memory."""
+        return self._folder
+
+    def moved_to(self, folder: Path) -> None:
+        """The folder holding the files was renamed to ``folder`` (the staging folder became the output)."""
+        self._folder = folder
+
+    def on_disk(self, path: str) -> Path | None:
+        """Where file ``path`` was written, or None if it is held in memory."""
+        return self._folder / path if self._files[path] is None else None
 
     def __contains__(self, path: str) -> bool:
         return path in self._files
 
     def __getitem__(self, path: str) -> bytes:
-        return self._files[path]
+        data = self._files[path]
+        return (self._folder / path).read_bytes() if data is None else data
 
     def __iter__(self):
         return iter(sorted(self._files))
@@ -133,4 +163,5 @@ class OutputFiles:
         return len(self._files)
 
     def items(self):
-        return sorted(self._files.items())
+        """(path, bytes) in path order, read one at a time."""
+        return ((path, self[path]) for path in self)

@@ -140,9 +140,10 @@ def _render_charts(site: Site, cache: BuildCache | None, progress=None, workers=
     return drawn
 
 
-def render_site(site: Site, project: Path | None, cache: BuildCache | None = None, clock=None,
-                progress=None, chart_workers: int | None = None) -> OutputFiles:
-    """Every page and asset of the site as bytes, by output path (two parts writing one path is an error).
+def render_site(site: Site, project: Path | None, files: OutputFiles | None = None, cache: BuildCache | None = None,
+                clock=None, progress=None, chart_workers: int | None = None) -> OutputFiles:
+    """Every page and asset of the site as bytes, by output path (two parts writing one path is an error), added to
+    ``files`` (the build's, which writes each to its staging folder as it comes) or to new ``OutputFiles``.
 
     ``cache`` (a ``BuildCache``) keeps the chart SVGs, the Vega bundle and the PDFs across builds;
     ``progress`` and ``chart_workers`` are as for ``build.build``.
@@ -152,7 +153,7 @@ def render_site(site: Site, project: Path | None, cache: BuildCache | None = Non
     svgs = _render_charts(site, cache, progress, chart_workers)
     if clock:
         clock.done("render charts")
-    files = OutputFiles()
+    files = OutputFiles() if files is None else files
     files.update(_asset_files(env))
     files.add(f"{ASSETS}/vega.js", chart_render.vega_bundle(cache).encode("utf-8"))
     common = {"site": site.config.site, "config": site.config, "release": site.release, "nav": NAV,

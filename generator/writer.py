@@ -1,7 +1,8 @@
 """Staged, guarded, atomic writing of the output tree.
 
-Every file of a build is gathered in memory first (``OutputFiles``). Then the
-whole tree is written to a staging folder beside the output, checked, and
+A build writes its files into a staging folder beside the output as it makes
+them (``Staging``: its ``OutputFiles`` are backed by that folder, so the whole
+site is never held in memory). Once all are there, the folder is checked, and
 swapped into place with one atomic exchange of the two folders (Linux
 ``renameat2(RENAME_EXCHANGE)``). Where there is no such exchange, two renames
 do it: the output is moved aside to ``.NAME.previous``, then the staging folder
@@ -89,49 +90,83 @@ class BuildLock:
             os.close(self._fd)
 
 
-def write_output(files: OutputFiles, output: Path, *, project: Path | None = None, mtime: float | None = None,
-                 check: Callable[[Path], None] | None = None) -> int:
+class Staging:
+    """One build's staging folder beside ``output``, with the build's lock held from the first file to the swap.
+
+    ``files`` (an ``OutputFiles``) writes each file into the folder as it is added. ``finish`` checks the folder
+    and swaps it in for the output. Leaving the ``with`` block without ``finish`` (an error, Ctrl-C) deletes the
+    folder and leaves the output as it was::
+
+        with Staging(output, project=project) as staging:
+            staging.files.add("index.html", page)
+            staging.finish(check=audit)
+    """
+
+    def __init__(self, output: Path, *, project: Path | None = None) -> None:
+        self.output = output
+        self.folder = output.parent / f".{output.name}.staging"
+        self._previous = output.parent / f".{output.name}.previous"
+        self._project = project
+        self._lock = BuildLock(output)
+        self._finished = False
+        self.files = OutputFiles(self.folder)
+
+    def __enter__(self) -> Staging:
+        _check_target(self.output, self._project)
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self._lock.__enter__()
+        try:
+            _recover(self.output, self._previous)
+            for leftover in (self.folder, self._previous):  # from a build that was killed
+                if leftover.exists():
+                    shutil.rmtree(leftover)
+            self.folder.mkdir()
+        except BaseException:
+            self._lock.__exit__()
+            raise
+        return self
+
+    def finish(self, *, mtime: float | None = None, check: Callable[[Path], None] | None = None) -> int:
+        """Add the writer's own two files (the marker, .gitignore), give every file ``mtime``, run ``check`` on the
+        folder, then swap it in for the output. Returns how many files the output holds."""
+        (self.folder / MARKER).write_bytes(b"This folder is made by ontrack build; it is replaced on each build.\n")
+        (self.folder / ".gitignore").write_bytes(GITIGNORE)
+        if mtime is not None:
+            for path in sorted(self.folder.rglob("*"), reverse=True):
+                os.utime(path, (mtime, mtime))
+        if check is not None:
+            check(self.folder)
+        if not self.output.exists():
+            os.rename(self.folder, self.output)
+        elif _libc_exchange(self.folder, self.output):
+            shutil.rmtree(self.folder)
+        else:
+            os.rename(self.output, self._previous)
+            os.rename(self.folder, self.output)
+            shutil.rmtree(self._previous)
+        self._finished = True
+        self.files.moved_to(self.output)
+        return len(self.files) + 2
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if not self._finished:
+                _recover(self.output, self._previous)  # stopped between the two renames: the old site goes back
+                if self.folder.exists():
+                    shutil.rmtree(self.folder, ignore_errors=True)
+        finally:
+            self._lock.__exit__()
+
+
+def write_output(files: OutputFiles | dict[str, bytes], output: Path, *, project: Path | None = None,
+                 mtime: float | None = None, check: Callable[[Path], None] | None = None) -> int:
     """Write ``files`` to a staging folder, run ``check`` on it, then swap it in for ``output``.
 
     Returns how many files the output holds: ``files`` and the two of the writer's own (the marker, .gitignore).
     """
-    _check_target(output, project)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with BuildLock(output):
-        staging = output.parent / f".{output.name}.staging"
-        previous = output.parent / f".{output.name}.previous"
-        _recover(output, previous)
-        for leftover in (staging, previous):  # from a build that was killed
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        staging.mkdir()
-        try:
-            for path, data in files.items():
-                target = staging / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            (staging / MARKER).write_bytes(b"This folder is made by ontrack build; it is replaced on each build.\n")
-            (staging / ".gitignore").write_bytes(GITIGNORE)
-            if mtime is not None:
-                for path in sorted(staging.rglob("*"), reverse=True):
-                    os.utime(path, (mtime, mtime))
-            if check is not None:
-                check(staging)
-            if output.exists():
-                if not _libc_exchange(staging, output):
-                    os.rename(output, previous)
-                    os.rename(staging, output)
-                    shutil.rmtree(previous)
-                    return len(files) + 2
-                shutil.rmtree(staging)
-            else:
-                os.rename(staging, output)
-            return len(files) + 2
-        except BaseException:
-            _recover(output, previous)  # stopped between the two renames: the old site goes back
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-            raise
+    with Staging(output, project=project) as staging:
+        staging.files.update(files)
+        return staging.finish(mtime=mtime, check=check)
 
 
 def _recover(output: Path, previous: Path) -> None:
