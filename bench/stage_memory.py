@@ -2,9 +2,11 @@
 
     python bench/stage_memory.py --data /tmp/d1m --output /tmp/out1m [--project .]
 
-Peak memory is sampled every 0.2 s from /proc: the build's own process, and its whole process tree
-(the chart-drawing workers and the Pagefind and frictionless processes with it), which is what a
-machine with 2 GB has to hold. Run it under ``/usr/bin/time -v`` for the CPU seconds of the children too.
+Peak memory is sampled every 0.2 s from /proc: the build's own process (its RSS), and its whole process
+tree (the chart-drawing workers and the Pagefind and frictionless processes with it), which is what a
+machine with 2 GB has to hold. The tree is summed as proportional set sizes (PSS): a page two processes
+share counts half in each, so a child just forked, before it runs its own program, does not count the
+parent's memory twice. Run it under ``/usr/bin/time -v`` for the CPU seconds of the children too.
 Linux only (it reads /proc).
 """
 
@@ -23,6 +25,17 @@ def _rss_mb(pid: int) -> int:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_mb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
                     return int(line.split()[1]) // 1024
     except OSError:
         pass
@@ -55,7 +68,7 @@ class PeakMemory:
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stopped.wait(0.2):
-            main, tree = _rss_mb(me), sum(_rss_mb(pid) for pid in _tree(me))
+            main, tree = _rss_mb(me), sum(_pss_mb(pid) for pid in _tree(me))
             with self._lock:
                 self._main, self._tree = max(self._main, main), max(self._tree, tree)
 
@@ -82,7 +95,7 @@ def main() -> None:
 
     def on_stage(stage: str, seconds: float) -> None:
         main_mb, tree_mb = peaks.take()
-        print(f"{stage:<28} {seconds:7.1f} s   peak {main_mb:5d} MB (with workers {tree_mb:5d} MB)   "
+        print(f"{stage:<28} {seconds:7.1f} s   peak {main_mb:5d} MB (with workers, PSS {tree_mb:5d} MB)   "
               f"load {os.getloadavg()[0]:.1f}", flush=True)
 
     summary = build(args.project, args.output, args.data, on_stage=on_stage, use_cache=False)

@@ -39,38 +39,64 @@ def package_key(descriptor: Path) -> str | None:
     return cache_key(*parts)
 
 
+class PackageValidation:
+    """frictionless over every package of a staged output, started as soon as the packages are written.
+
+    The packages do not change after publishing, so they are checked in spawned worker processes while the build
+    goes on making pages (whose stages mostly leave the second core idle); ``wait`` collects the verdicts and
+    raises, naming the first invalid package. A package whose bytes were found valid before (``cache``) is not
+    checked again. Use it as a context manager: leaving the block stops the workers that are still going.
+    """
+
+    def __init__(self, root: Path, packages: list[PackageInfo], workers: int = 1, cache: BuildCache | None = None):
+        self._cache = cache or BuildCache(None)
+        self._keys = {info.name: package_key(root / info.descriptor_path) for info in packages}
+        self._unchecked = [info for info in packages if self._keys[info.name] is None
+                           or self._cache.load("validation", self._keys[info.name]) is MISSING]
+        self._descriptors = [str(root / info.descriptor_path) for info in self._unchecked]
+        self._pool = None
+        self._futures = []
+        if workers > 0 and self._descriptors:  # 0 workers: checked in this process, in ``wait``
+            # Spawned, not forked: the parent may hold threads from earlier stages.
+            self._pool = ProcessPoolExecutor(min(workers, len(self._descriptors)),
+                                             mp_context=multiprocessing.get_context("spawn"))
+            self._futures = [self._pool.submit(_problems, d) for d in self._descriptors]
+
+    def wait(self, progress=None) -> None:
+        """Every verdict (``progress(task, done, total)`` hears of each); a BuildError for the first invalid one."""
+        total = len(self._descriptors)
+        results = []
+        for descriptor, future in zip(self._descriptors, self._futures or [None] * total):
+            results.append(future.result() if future is not None else _problems(descriptor))
+            if progress is not None:
+                progress("validate packages", len(results), total)
+        self.close()
+        for info, rows in zip(self._unchecked, results):
+            if rows:
+                detail = "; ".join(f"row {r[0]} {r[1]}: {r[2]} {r[3]}" for r in rows)
+                raise BuildError(f"published package {info.descriptor_path} is not valid: {detail}",
+                                 code="invalid-package")
+            if self._keys[info.name] is not None:
+                self._cache.store("validation", self._keys[info.name], True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PackageValidation:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def validate_packages(root: Path, packages: list[PackageInfo], workers: int = 2,
                       cache: BuildCache | None = None, progress=None) -> None:
     """Run frictionless over every package in the staged output; raise naming the first invalid one.
 
-    A package whose bytes were found valid before (``cache``) is not checked again;
-    ``progress(task, done, total)`` hears of each package checked.
-    Packages are independent, so they are checked in parallel worker processes
-    (spawned, not forked: the parent may hold threads from earlier stages).
+    A package whose bytes were found valid before (``cache``) is not checked again; ``progress(task, done, total)``
+    hears of each package checked. Packages are independent, so ``workers`` processes check them in parallel.
     """
-    cache = cache or BuildCache(None)
-    keys = {info.name: package_key(root / info.descriptor_path) for info in packages}
-    unchecked = [info for info in packages
-                 if keys[info.name] is None or cache.load("validation", keys[info.name]) is MISSING]
-    descriptors = [str(root / info.descriptor_path) for info in unchecked]
-    results = []
-
-    def checked(rows: list[tuple]) -> None:
-        results.append(rows)
-        if progress is not None:
-            progress("validate packages", len(results), len(descriptors))
-
-    if workers > 1 and len(descriptors) > 1:
-        with ProcessPoolExecutor(min(workers, len(descriptors)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            for rows in pool.map(_problems, descriptors):
-                checked(rows)
-    else:
-        for descriptor in descriptors:
-            checked(_problems(descriptor))
-    for info, rows in zip(unchecked, results):
-        if rows:
-            detail = "; ".join(f"row {r[0]} {r[1]}: {r[2]} {r[3]}" for r in rows)
-            raise BuildError(f"published package {info.descriptor_path} is not valid: {detail}", code="invalid-package")
-        if keys[info.name] is not None:
-            cache.store("validation", keys[info.name], True)
+    with PackageValidation(root, packages, workers, cache) as validation:
+        validation.wait(progress)
