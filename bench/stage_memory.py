@@ -4,9 +4,10 @@
 
 Peak memory is sampled every 0.2 s from /proc: the build's own process (its RSS), and its whole process
 tree (the chart-drawing workers and the Pagefind and frictionless processes with it), which is what a
-machine with 2 GB has to hold. The tree is summed as proportional set sizes (PSS): a page two processes
-share counts half in each, so a child just forked, before it runs its own program, does not count the
-parent's memory twice. Run it under ``/usr/bin/time -v`` for the CPU seconds of the children too.
+machine with 2 GB has to hold. The children count with their proportional set sizes (PSS): a child just
+forked, before it runs its own program, shares the parent's pages and does not count them twice. (The
+build's own process counts with its RSS: reading its PSS walks all its page tables, which five times a
+second would cost the build tens of seconds of system time.) Run it under ``/usr/bin/time -v`` for the CPU seconds of the children too.
 Linux only (it reads /proc).
 """
 
@@ -68,7 +69,8 @@ class PeakMemory:
     def _sample(self) -> None:
         me = os.getpid()
         while not self._stopped.wait(0.2):
-            main, tree = _rss_mb(me), sum(_pss_mb(pid) for pid in _tree(me))
+            main = _rss_mb(me)
+            tree = main + sum(_pss_mb(pid) for pid in _tree(me) if pid != me)
             with self._lock:
                 self._main, self._tree = max(self._main, main), max(self._tree, tree)
 

@@ -71,3 +71,16 @@ def test_from_a_file_url_the_search_page_explains_why_it_cannot_search(site, bro
         assert "file://" in page.text_content("#search-offline")
     finally:
         page.close()
+
+
+def test_an_index_made_one_language_at_a_time_is_the_index_of_all_at_once(demo_build):
+    """Pagefind runs once per language (its memory is one language's index); the bundle must be byte for byte the
+    one a single run over every page makes."""
+    from generator.search import search_index
+
+    pages = {p.relative_to(demo_build).as_posix(): p.read_bytes()
+             for folder in ("programmes", "nl/programmes", "fr/programmes") for p in (demo_build / folder).glob("*/index.html")}
+    one_run = search_index(pages, pages, ("",))
+    by_language = search_index(pages, pages, ("", "nl/", "fr/"))
+    assert set(json.loads(one_run["pagefind/pagefind-entry.json"])["languages"]) == {"en", "nl", "fr"}
+    assert by_language == one_run

@@ -148,3 +148,34 @@ def test_a_build_killed_between_the_fallback_renames_leaves_the_old_site_to_the_
     assert _tree(out) == old
     write_output(_files(index="newer"), out)
     assert (out / "index.html").read_text() == "newer"
+
+
+def test_staging_writes_each_file_as_it_is_added_and_swaps_them_in(tmp_path):
+    """A build's files reach the disk as they are made (a national site is never held whole), and the output
+    changes only at ``finish``."""
+    out = tmp_path / "site"
+    write_output(_files(index="old"), out)
+    with writer.Staging(out) as staging:
+        staging.files.add("programmes/a/index.html", b"new page")
+        assert (staging.folder / "programmes/a/index.html").read_bytes() == b"new page"
+        assert staging.files.on_disk("programmes/a/index.html") == staging.folder / "programmes/a/index.html"
+        assert (out / "index.html").read_bytes() == b"old"  # not yet
+        assert staging.files["programmes/a/index.html"] == b"new page"
+        assert staging.finish() == 3
+    assert (out / "programmes/a/index.html").read_bytes() == b"new page"
+    assert not (out / "index.html").exists()
+    assert staging.files["programmes/a/index.html"] == b"new page"  # read from where the folder went
+    assert not staging.folder.exists()
+
+
+def test_an_error_while_staging_leaves_the_output_and_no_staging_folder(tmp_path):
+    out = tmp_path / "site"
+    write_output(_files(index="old"), out)
+    with pytest.raises(RuntimeError):
+        with writer.Staging(out) as staging:
+            staging.files.add("index.html", b"half a build")
+            raise RuntimeError("the build stopped")
+    assert (out / "index.html").read_bytes() == b"old"
+    assert not staging.folder.exists()
+    with writer.Staging(out) as again:  # the lock was let go
+        again.finish()
