@@ -324,9 +324,9 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
         pages = [page.path for page in site.pages]
         prefixes = [lang.prefix for lang in site.languages]
         if on_made is None:
-            # The site model (every chart's rows among it: over a gigabyte at a million records) is not needed
-            # once its pages are made: let it go before the search index and the writing.
-            site = None
+            # The site model and the disclosed cells (over a gigabyte at a million records) are not needed once
+            # the pages are made: let them go before the search index and the audit.
+            site = safe = None
         files.update(indexed(files, pages, prefixes, cache))
         clock.done("search index")
         files.update(guide_downloads(project, inputs.config, inputs.content))
