@@ -327,6 +327,7 @@ def build(project: Path, output: Path | None = None, data: Path | None = None, *
             # The site model and the disclosed cells (over a gigabyte at a million records) are not needed once
             # the pages are made: let them go before the search index and the audit.
             site = safe = None
+            release_memory()
         files.update(indexed(files, pages, prefixes, cache))
         clock.done("search index")
         files.update(guide_downloads(project, inputs.config, inputs.content))
