@@ -27,6 +27,8 @@ from .errors import BuildError
 
 #: Where the search bundle is served from, relative to the site's root.
 BUNDLE = "pagefind"
+#: The bundle's list of languages and their index files.
+ENTRY = f"{BUNDLE}/pagefind-entry.json"
 
 
 def _executable() -> str:
@@ -67,13 +69,12 @@ def search_index(files, pages: Iterable[str], prefixes: Iterable[str] = ("",)) -
                 data = path.read_bytes()
                 if made.setdefault(name, data) != data:  # the runtime's files are the same in every run
                     raise BuildError(f"Pagefind wrote two different {name} for two languages", code="search-index")
-            entries.append(json.loads((bundle / "pagefind-entry.json").read_bytes()))
+            entries.append(json.loads((bundle / ENTRY.removeprefix(f"{BUNDLE}/")).read_bytes()))
+    if not entries:
+        raise BuildError("Pagefind could not index the site: there are no pages", code="search-index")
     made[ENTRY] = _merged_entry(entries)
     return made
 
-
-#: The bundle's list of languages and their index files.
-ENTRY = f"{BUNDLE}/pagefind-entry.json"
 
 
 def _by_language(paths: list[str], prefixes: tuple[str, ...]) -> list[list[str]]:
