@@ -21,26 +21,24 @@ import time
 from pathlib import Path
 
 
-def _rss_mb(pid: int) -> int:
+def _proc_mb(path: str, field: str) -> int:
+    """A size in kB from a /proc file's ``field:`` line, in MB (0 once the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(path) as lines:
+            for line in lines:
+                if line.startswith(field):
                     return int(line.split()[1]) // 1024
     except OSError:
         pass
     return 0
+
+
+def _rss_mb(pid: int) -> int:
+    return _proc_mb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def _pss_mb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_mb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def _tree(pid: int) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,3 +71,27 @@ def test_every_probe_of_the_benchmark_runs_and_reports_sane_figures(tmp_path):
     summary = report["summary"]
     assert summary["sizes"]["3k"]["ontrack"]["aggregate and disclose"] > 0
     assert (results / "latest.md").read_text().count("|") > 20
+
+
+def test_the_stage_memory_probe_builds_and_reports_every_stage(tmp_path):
+    """``bench/stage_memory.py``, which gave README's 1M whole-build figures, still runs against today's build."""
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
+    shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
+    config = project / "content" / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("attack = true", "attack = false"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-m", "generator.cli", "demo-data", "--out", str(tmp_path / "data"), "--records",
+                    str(RECORDS), "--programmes", str(PROGRAMMES)], cwd=REPO, env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "stage_memory.py"), "--data", str(tmp_path / "data"),
+                           "--output", str(tmp_path / "out"), "--project", str(project)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    measured = [line for line in lines if " s   peak " in line]
+    stages = [line.split("  ")[0] for line in measured]
+    assert stages[0] == "load and validate" and stages[-1] == "write, validate and audit" and "render charts" in stages
+    for line in measured:
+        main_mb, tree_mb = (int(n) for n in re.findall(r"(\d+) MB", line))
+        assert tree_mb >= main_mb >= 0, line
+    assert lines[-1].startswith("wall ") and "peak RSS" in lines[-1] and (tmp_path / "out" / "index.html").exists()
