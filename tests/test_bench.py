@@ -21,14 +21,19 @@ from conftest import GOLDEN_PROJECT, REPO
 RECORDS, PROGRAMMES, PAGES = 3_000, 12, 20
 
 
-def test_every_probe_of_the_benchmark_runs_and_reports_sane_figures(tmp_path):
-    # The golden project's content (2 profiles, 3 languages) keeps the whole builds short; its attacker is off
-    # here, as in the repository's demo: at 3,000 records its rounds do not settle (README, "Privacy").
+def _small_project(tmp_path):
+    """The golden project's content (2 profiles, 3 languages), which keeps whole builds short, with its attacker
+    off, as in the repository's demo: at 3,000 records its rounds do not settle (README, "Privacy")."""
     project = tmp_path / "project"
     shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
     shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
     config = project / "content" / "site.toml"
     config.write_text(config.read_text(encoding="utf-8").replace("attack = true", "attack = false"), encoding="utf-8")
+    return project
+
+
+def test_every_probe_of_the_benchmark_runs_and_reports_sane_figures(tmp_path):
+    project = _small_project(tmp_path)
     results = tmp_path / "results"
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", str(RECORDS), "--programmes", str(PROGRAMMES),
@@ -75,11 +80,7 @@ def test_every_probe_of_the_benchmark_runs_and_reports_sane_figures(tmp_path):
 
 def test_the_stage_memory_probe_builds_and_reports_every_stage(tmp_path):
     """``bench/stage_memory.py``, which gave README's 1M whole-build figures, still runs against today's build."""
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN_PROJECT / "content", project / "content")
-    shutil.copytree(GOLDEN_PROJECT / "datasets" / "reference", project / "datasets" / "reference")
-    config = project / "content" / "site.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("attack = true", "attack = false"), encoding="utf-8")
+    project = _small_project(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     subprocess.run([sys.executable, "-m", "generator.cli", "demo-data", "--out", str(tmp_path / "data"), "--records",
                     str(RECORDS), "--programmes", str(PROGRAMMES)], cwd=REPO, env=env, check=True, capture_output=True)
