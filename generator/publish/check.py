@@ -90,13 +90,3 @@ class PackageValidation:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def validate_packages(root: Path, packages: list[PackageInfo], workers: int = 2,
-                      cache: BuildCache | None = None, progress=None) -> None:
-    """Run frictionless over every package in the staged output; raise naming the first invalid one.
-
-    A package whose bytes were found valid before (``cache``) is not checked again; ``progress(task, done, total)``
-    hears of each package checked. Packages are independent, so ``workers`` processes check them in parallel.
-    """
-    with PackageValidation(root, packages, workers, cache) as validation:
-        validation.wait(progress)
