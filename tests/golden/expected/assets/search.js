@@ -40,7 +40,7 @@
       item.appendChild(excerpt);
       list.appendChild(item);
     });
-    status.textContent = results.length ? say("found", {n: results.length, q: q}) : say("none", {q: q});
+    status.textContent = results.length ? say(results.length === 1 ? "found_one" : "found", {n: results.length, q: q}) : say("none", {q: q});
   }
   function run(q) {
     q = q.trim();
