@@ -119,6 +119,8 @@ def test_the_site_works_from_file_urls(site, browser):
     page.locator("figure.chart .chart-svg").first.hover()  # the chart bundle loads on demand, from file:// too
     page.locator("figure.chart .chart-interactive svg").first.wait_for()
     page.click("text=Compare this programme with others")
+    # The compare page fills its table by script once loaded: wait for it (a busy machine is slow to), then count.
+    page.locator("#compare-table .compare-chosen li").first.wait_for()
     assert page.locator("#compare-table .compare-chosen li").count() == 1
     assert not outside and not failed, (outside, failed)
     page.close()
