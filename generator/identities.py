@@ -289,11 +289,18 @@ def offer_set(groups: pd.DataFrame, offerings: pd.DataFrame | None) -> tuple[np.
     """For each group: the linked set of offers it belongs to (-1 for groups above programme and provider)
     and whether it is on the providers' side of it."""
     by_programme, by_provider = offer_components(offerings)
-    level = groups["level"].astype(str).to_numpy()
-    programme = pd.Series(groups["programme_code"].astype(str).to_numpy()).map(by_programme)
-    provider = pd.Series(groups["provider_code"].astype(str).to_numpy()).map(by_provider)
-    found = np.where(level == "programme", programme.fillna(-1), np.where(level == "provider", provider.fillna(-1), -1))
-    return found.astype(np.int64), level == "provider"
+    programme = (groups["level"] == "programme").to_numpy()
+    provider = (groups["level"] == "provider").to_numpy()
+    found = np.where(programme, _looked_up(groups["programme_code"], by_programme),
+                     np.where(provider, _looked_up(groups["provider_code"], by_provider), -1))
+    return found.astype(np.int64), provider
+
+
+def _looked_up(column: pd.Series, mapping: dict[str, int]) -> np.ndarray:
+    """Each row's value in ``mapping`` (-1 where it has none), looked up once per distinct value: a million
+    rows of text are slow to take out of pandas one by one, their codes are not."""
+    codes, distinct = pd.factorize(column)
+    return np.array([*(mapping.get(str(value), -1) for value in distinct), -1], dtype=np.int64)[codes]
 
 
 def offer_totals(frame: pd.DataFrame, offerings: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
@@ -301,10 +308,12 @@ def offer_totals(frame: pd.DataFrame, offerings: pd.DataFrame | None) -> tuple[n
     set's total in a breakdown (its first provider: the others and the programmes are the parts; one hidden
     cell among them all is given away, whichever side it is on)."""
     offer, providing = offer_set(frame, offerings)
-    provider = frame["provider_code"].astype(str).to_numpy()
+    provider = pd.factorize(frame["provider_code"], sort=True)[0]   # codes in the order of the codes' text
     on_side = providing & (offer >= 0)
-    first = pd.Series(provider[on_side]).groupby(offer[on_side]).min()
-    return offer, on_side & (provider == first.reindex(offer).to_numpy())
+    first = np.full(offer.max(initial=-1) + 2, -2)
+    found = pd.Series(provider[on_side]).groupby(offer[on_side]).min()
+    first[found.index.to_numpy() + 1] = found.to_numpy()
+    return offer, on_side & (provider == first[offer + 1])
 
 
 def _offer_rows(numbered: pd.DataFrame, offerings: pd.DataFrame | None, k: int) -> tuple[sparse.coo_matrix, pd.DataFrame]:
