@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 
 import highspy
 import numpy as np
@@ -319,13 +321,13 @@ def _propagate(matrix: sparse.csr_matrix, rhs: np.ndarray, size: int) -> tuple[n
 
 def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown: Shown,
            primary: np.ndarray, protection: Protection, atoms: np.ndarray | None = None,
-           exact: bool | None = None) -> Findings:
+           exact: bool | None = None, workers: int | None = None) -> Findings:
     """Feasibility intervals of every primary-suppressed additive cell, given all that is published.
 
     ``exact``: True solves over the whole system only (the attacker's exact least and most); False around
     each cell only (``_attack_local``: a cell it proves protected is, one it does not may still be); None
     around each cell first, then over the whole system for what is left if it has at most ``EXACT_SIZE``
-    counts."""
+    counts. ``workers``: how many processes answer the neighbourhoods (``_answered``)."""
     if atoms is None:
         atoms = true_atoms(system, cells, group_of_cell)
     kinds = cells["kind"].to_numpy()
@@ -366,7 +368,7 @@ def attack(system: System, cells: pd.DataFrame, group_of_cell: np.ndarray, shown
         low, high, binding = _attack_whole(system, rows, lower, upper, numerators, need_low, need_high, findings)
     else:
         low, high, binding = _attack_local(system, rows, lower, upper, numerators, (need_low, need_high, ceiling),
-                                           group_of_cell[targets], atoms.ravel(), findings)
+                                           group_of_cell[targets], atoms.ravel(), findings, workers)
     left = ~_reached(low, high, need_low, need_high, ceiling)
     if exact is None and left.any() and system.size <= EXACT_SIZE:
         exact_low, exact_high, exact_binding = _attack_whole(system, rows, lower, upper, numerators[left],
@@ -392,7 +394,7 @@ def _reached(low, high, need_low, need_high, ceiling) -> np.ndarray:
 
 def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray,
                   numerators: sparse.csr_matrix, need: tuple[np.ndarray, np.ndarray, np.ndarray],
-                  target_groups: np.ndarray, truth: np.ndarray, findings: Findings):
+                  target_groups: np.ndarray, truth: np.ndarray, findings: Findings, workers: int | None = None):
     """Each target's interval with only the counts of its neighbourhood free and every other count at its
     true value: the groups of its own country at its point in time (every level, provider and cohort),
     with the fields and all countries above them; for a field or all-countries cell, every group at its
@@ -411,66 +413,128 @@ def _attack_local(system: System, rows: sparse.csr_matrix, lower: np.ndarray, up
     low, high = np.full(n, np.nan), np.full(n, np.nan)
     binding: dict[int, set[int]] = {}
     keys = pd.DataFrame({"months": months[target_groups], "geo": geo[target_groups]})
-    for (m, country), at in keys.groupby(["months", "geo"], sort=True).indices.items():
-        near = (months == m) & ((geo == country) | (geo == "") if country else True)
-        _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near, at,
-                    low, high, binding, findings)
+    found = sorted(keys.groupby(["months", "geo"], sort=True).indices.items())
+    near = {(m, country): (months == m) & ((geo == country) | (geo == "") if country else True)
+            for (m, country), _ in found}
+    _solve_stage([_Neighbourhood.of(system, rows, lower, upper, numerators, need_low, need_high, truth, near[key], at)
+                  for key, at in found], low, high, binding, findings, workers)
+    partners = []
+    for (m, country), at in found:
         left = at[~_reached(low[at], high[at], need_low[at], need_high[at], ceiling[at])]
         partner = _partner(system, m, country, target_groups[left]) if country and len(left) else None
         if partner is not None:
-            _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near | partner,
-                        left, low, high, binding, findings)
+            partners.append(_Neighbourhood.of(system, rows, lower, upper, numerators, need_low, need_high, truth,
+                                              near[m, country] | partner, left))
+    _solve_stage(partners, low, high, binding, findings, workers)
     return low, high, binding
 
 
-def _solve_near(system, rows, lower, upper, numerators, need_low, need_high, truth, near, at,
-                low, high, binding, findings) -> None:
-    """The targets ``at`` bounded with the groups ``near`` free and every other count at its true value;
-    a bound replaces what ``low``/``high`` hold where it is wider. The same programme with the same
-    targets (a neighbourhood where nothing was hidden since the last round) is answered from ``_MEMO``."""
-    k = len(system.basis.atoms)
-    free = (np.flatnonzero(near)[:, None] * k + np.arange(k)).ravel()
-    fixed = np.ones(system.size, dtype=bool)
-    fixed[free] = False
-    held = np.where(fixed, truth, 0.0)
-    columns = rows[:, free].tocsr()
-    mine_rows = np.flatnonzero(np.diff(columns.indptr) > 0)
-    local = columns[mine_rows]
-    shift = rows[mine_rows] @ held
-    local_lower, local_upper = lower[mine_rows] - shift, upper[mine_rows] - shift
-    objectives = numerators[at][:, free].tocsr()
-    offset = numerators[at] @ held
-    needs = (need_low[at] - offset, need_high[at] - offset)
-    key = cache_key(*[part.tobytes() for part in (local.indptr, local.indices, local.data, local_lower,
-                                                  local_upper, objectives.indptr, objectives.indices,
-                                                  objectives.data, *needs)])
-    if key not in _MEMO:
-        model = _model(local, local_lower, local_upper)
-        findings.programmes_solved += 1
-        answers = []
-        for minimise, need in ((True, needs[0]), (False, needs[1])):
-            found: dict[int, np.ndarray] = {}
-            local_bound = np.full(len(at), np.nan)
-            _bound(model, objectives, np.arange(len(at)), local_bound, need, minimise, found, singles=False)
-            # A target no programme certified anything for has only its true value for sure.
-            local_bound = np.where(np.isnan(local_bound), numerators[at] @ truth - offset, local_bound)
-            answers.append((local_bound, found))
+@dataclass(frozen=True)
+class _Neighbourhood:
+    """One neighbourhood's programme (see ``_attack_local``): its rows over the counts it frees, with every
+    other count at its true value, and its targets' objectives and needs there."""
+
+    at: np.ndarray                 # the targets, as positions in the targets of ``attack``
+    rows: np.ndarray               # the programme's rows, as rows of the whole system
+    matrix: sparse.csr_matrix
+    lower: np.ndarray
+    upper: np.ndarray
+    objectives: sparse.csr_matrix
+    offset: np.ndarray             # each target's part in the counts held
+    need_low: np.ndarray
+    need_high: np.ndarray
+    certain: np.ndarray            # each target's own true value, less its offset
+
+    @classmethod
+    def of(cls, system, rows, lower, upper, numerators, need_low, need_high, truth, near, at) -> _Neighbourhood:
+        """The targets ``at`` with the groups ``near`` free."""
+        k = len(system.basis.atoms)
+        free = (np.flatnonzero(near)[:, None] * k + np.arange(k)).ravel()
+        fixed = np.ones(system.size, dtype=bool)
+        fixed[free] = False
+        held = np.where(fixed, truth, 0.0)
+        columns = rows[:, free].tocsr()
+        mine_rows = np.flatnonzero(np.diff(columns.indptr) > 0)
+        shift = rows[mine_rows] @ held
+        offset = numerators[at] @ held
+        return cls(at, mine_rows, columns[mine_rows], lower[mine_rows] - shift, upper[mine_rows] - shift,
+                   numerators[at][:, free].tocsr(), offset, need_low[at] - offset, need_high[at] - offset,
+                   numerators[at] @ truth - offset)
+
+    @property
+    def key(self) -> str:
+        """Everything the answer depends on (the same programme with the same targets has the same answer)."""
+        return cache_key(*[part.tobytes() for part in (self.matrix.indptr, self.matrix.indices, self.matrix.data,
+                                                       self.lower, self.upper, self.objectives.indptr,
+                                                       self.objectives.indices, self.objectives.data,
+                                                       self.need_low, self.need_high)])
+
+    @property
+    def columns(self) -> int:
+        return self.matrix.shape[1]
+
+
+def _answer(near: _Neighbourhood) -> list[tuple[np.ndarray, dict[int, np.ndarray]]]:
+    """The least and the most of each target in its neighbourhood, or a value beyond its need (relative to
+    its offset), each with the programme's rows that hold the targets that fall short. Module-level: a
+    worker process runs it."""
+    model = _model(near.matrix, near.lower, near.upper)
+    answers = []
+    for minimise, need in ((True, near.need_low), (False, near.need_high)):
+        found: dict[int, np.ndarray] = {}
+        bound = np.full(len(near.at), np.nan)
+        _bound(model, near.objectives, np.arange(len(near.at)), bound, need, minimise, found, singles=False)
+        # A target no programme certified anything for has only its true value for sure.
+        answers.append((np.where(np.isnan(bound), near.certain, bound), found))
+    return answers
+
+
+def _solve_stage(stage: list[_Neighbourhood], low, high, binding, findings, workers: int | None) -> None:
+    """Answer every neighbourhood of ``stage`` (from ``_MEMO`` where the same programme was answered before,
+    the rest in worker processes where that pays); a bound replaces what ``low``/``high`` hold where it is
+    wider."""
+    keys = [near.key for near in stage]
+    todo = {key: near for key, near in zip(keys, stage) if key not in _MEMO}
+    for key, answers in zip(todo, _answered(list(todo.values()), workers)):
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.pop(next(iter(_MEMO)))
         _MEMO[key] = answers
-    for minimise, bound, (local_bound, found) in zip((True, False), (low, high), _MEMO[key]):
-        local_bound = local_bound + offset
-        wider = np.isnan(bound[at]) | ((local_bound < bound[at]) if minimise else (local_bound > bound[at]))
-        bound[at[wider]] = local_bound[wider]
-        for target, local_rows in found.items():
-            if wider[target]:
-                binding[int(at[target])] = set(mine_rows[local_rows].tolist())
+    findings.programmes_solved += len(todo)
+    for near, key in zip(stage, keys):
+        at = near.at
+        for minimise, bound, (local_bound, found) in zip((True, False), (low, high), _MEMO[key]):
+            local_bound = local_bound + near.offset
+            wider = np.isnan(bound[at]) | ((local_bound < bound[at]) if minimise else (local_bound > bound[at]))
+            bound[at[wider]] = local_bound[wider]
+            for target, local_rows in found.items():
+                if wider[target]:
+                    binding[int(at[target])] = set(near.rows[local_rows].tolist())
+
+
+def _answered(stage: list[_Neighbourhood], workers: int | None) -> list:
+    """``_answer`` of each neighbourhood, in order: in ``workers`` processes (by default one per core, once
+    the programmes have ``POOL_COLUMNS`` counts between them), else here."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if sum(near.columns for near in stage) >= POOL_COLUMNS else 1
+    workers = min(workers, len(stage))
+    if workers <= 1:
+        return [_answer(near) for near in stage]
+    # Spawned, not forked: the build's process may hold threads from earlier stages. Largest first, so
+    # that the last programmes to start are short ones.
+    order = sorted(range(len(stage)), key=lambda i: -stage[i].columns)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        answers = dict(zip(order, pool.map(_answer, [stage[i] for i in order])))
+    return [answers[i] for i in range(len(stage))]
 
 
 #: Neighbourhood programmes answered so far, by the key of everything they are made of: the rounds of
 #: disclosure control attack every primary cell again at the end, and the build's audit once more.
 _MEMO: dict[str, list] = {}
 _MEMO_SIZE = 4096
+
+#: The counts that the neighbourhoods of one stage must have between them before worker processes take
+#: them (starting one costs about a second; the demo's first round has about 400,000).
+POOL_COLUMNS = 50_000
 
 
 def _partner(system: System, months: int, country: str, target_groups: np.ndarray) -> np.ndarray | None:

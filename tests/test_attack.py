@@ -277,6 +277,37 @@ def test_an_interval_around_a_cell_lies_inside_the_attackers_and_so_proves_only_
         assert far.protected or not near.protected, (near, far)
 
 
+def test_neighbourhoods_answered_in_worker_processes_give_what_one_process_gives(tmp_path, monkeypatch):
+    # Two countries, each with a small programme: two neighbourhoods at each point in time, which two
+    # spawned processes answer as this one does, bound for bound and with the same cells holding them.
+    rows = [graduate(i, status=STATUSES[i % 3]) for i in range(40)]
+    rows += [graduate(100 + i, programme="AT-101-3-002", status=STATUSES[i % 4]) for i in range(7)]
+    rows += [graduate(200 + i, programme="DE-071-4-001", geo="DE", provider_code="DE-P001",
+                      status=STATUSES[i % 2]) for i in range(9)]
+    programmes = [*PROGRAMMES, {**PROGRAMMES[0], "programme_code": "DE-071-4-001", "geo": "DE"}]
+    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "DE-P001", "geo": "DE"}]
+    package = load_input_package(write_package(tmp_path / "p", rows, programmes, providers), tmp_path)
+    cells = tabulate(package, 3)
+    frame = cells.cells
+    groups, group_of_cell = group_keys(frame)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, offer_pairs(cells.offered_by))
+    published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
+    primary = published.cells["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    found = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(attack_module, "_MEMO", {})
+        found[workers] = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=False,
+                                workers=workers)
+    here, pooled = found[1], found[2]
+    assert pooled.programmes_solved == here.programmes_solved >= 2
+    assert {"AT", "DE"} <= {frame.iloc[i.cell].geo for i in here.intervals}
+    assert [(i.cell, i.low, i.high, i.protected) for i in pooled.intervals] == \
+        [(i.cell, i.low, i.high, i.protected) for i in here.intervals]
+    assert pooled.binding.keys() == here.binding.keys()
+    assert all(np.array_equal(pooled.binding[c], here.binding[c]) for c in here.binding)
+
+
 def test_audit_attack_needs_the_data(tmp_path):
     result = CliRunner().invoke(main, ["audit", str(tmp_path), "--attack"])
     assert result.exit_code == 1 and "--attack needs the input data" in result.output
