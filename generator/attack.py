@@ -533,7 +533,7 @@ _MEMO: dict[str, list] = {}
 _MEMO_SIZE = 4096
 
 #: The counts that the neighbourhoods of one stage must have between them before worker processes take
-#: them (starting one costs about a second; the demo's first round has about 400,000).
+#: them (starting one costs about a second; one country of the demo at one point in time has about 5,000).
 POOL_COLUMNS = 50_000
 
 
