@@ -238,6 +238,22 @@ def test_identities_hold_and_every_interval_holds_the_truth(tmp_path_factory, re
     assert not findings.failed, findings.lines()
 
 
+def _two_countries_by_subtraction(tmp_path, rows):
+    """The cells of ``rows`` (Austria's two programmes and one in Germany, each country with one provider),
+    what a publication with subtraction-only protection shows of them, and its system and primary cells."""
+    programmes = [*PROGRAMMES, {**PROGRAMMES[0], "programme_code": "DE-071-4-001", "geo": "DE"}]
+    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "DE-P001", "geo": "DE"}]
+    package = load_input_package(write_package(tmp_path / "p", rows, programmes, providers), tmp_path)
+    cells = tabulate(package, 3)
+    frame = cells.cells
+    groups, group_of_cell = group_keys(frame)
+    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, offer_pairs(cells.offered_by))
+    published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
+    shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
+    primary = published.cells["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    return frame, system, group_of_cell, shown, primary
+
+
 two_countries = st.lists(st.tuples(st.sampled_from(["AT-071-4-001", "AT-101-3-002", "DE-071-4-001"]),
                                    st.sampled_from([2022, 2023]), st.sampled_from(STATUSES),
                                    st.sampled_from(["A", "F"])), min_size=1, max_size=80)
@@ -252,18 +268,8 @@ def test_an_interval_around_a_cell_lies_inside_the_attackers_and_so_proves_only_
         geo = programme[:2]
         rows.append(graduate(i, programme=programme, cohort=year, status=status, geo=geo,
                              provider_code=f"{geo}-P001", **({"nace_section": sector} if status == "EMP" else {})))
-    programmes = [*PROGRAMMES, {**PROGRAMMES[0], "programme_code": "DE-071-4-001", "geo": "DE"}]
-    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "DE-P001", "geo": "DE"}]
-    tmp_path = tmp_path_factory.mktemp("local")
-    package = load_input_package(write_package(tmp_path / "p", rows, programmes, providers), tmp_path)
-    cells = tabulate(package, 3)
-    frame = cells.cells
-    groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, offer_pairs(cells.offered_by))
     # What subtraction alone publishes leaves cells open to the attacker: both ways must agree on those.
-    published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
-    shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
-    primary = published.cells["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    frame, system, group_of_cell, shown, primary = _two_countries_by_subtraction(tmp_path_factory.mktemp("local"), rows)
     around = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=False)
     whole = attack(system, frame, group_of_cell, shown, primary, Protection(), exact=True)
     # With protection beyond any count, every bound is pushed to the attacker's exact least and most.
@@ -284,16 +290,7 @@ def test_neighbourhoods_answered_in_worker_processes_give_what_one_process_gives
     rows += [graduate(100 + i, programme="AT-101-3-002", status=STATUSES[i % 4]) for i in range(7)]
     rows += [graduate(200 + i, programme="DE-071-4-001", geo="DE", provider_code="DE-P001",
                       status=STATUSES[i % 2]) for i in range(9)]
-    programmes = [*PROGRAMMES, {**PROGRAMMES[0], "programme_code": "DE-071-4-001", "geo": "DE"}]
-    providers = [*PROVIDERS, {**PROVIDERS[0], "provider_code": "DE-P001", "geo": "DE"}]
-    package = load_input_package(write_package(tmp_path / "p", rows, programmes, providers), tmp_path)
-    cells = tabulate(package, 3)
-    frame = cells.cells
-    groups, group_of_cell = group_keys(frame)
-    system = build_system(groups, cells.pooled_label, cells.pooled_cohorts, offer_pairs(cells.offered_by))
-    published, _ = apply_disclosure(cells, DisclosureOptions(attack=False))
-    shown = Shown.of_counts(frame, published.cells["flag"].to_numpy() != "c", 5)
-    primary = published.cells["suppression_reason"].isin(PRIMARY_REASONS).to_numpy()
+    frame, system, group_of_cell, shown, primary = _two_countries_by_subtraction(tmp_path, rows)
     found = {}
     for workers in (1, 2):
         monkeypatch.setattr(attack_module, "_MEMO", {})
