@@ -494,15 +494,17 @@ def _solve_stage(stage: list[_Neighbourhood], low, high, binding, findings, work
     the rest in worker processes where that pays); a bound replaces what ``low``/``high`` hold where it is
     wider."""
     keys = [near.key for near in stage]
-    todo = {key: near for key, near in zip(keys, stage) if key not in _MEMO}
+    # Taken out before new answers go in: storing them may let go of an old one this stage needs.
+    known = {key: _MEMO[key] for key in keys if key in _MEMO}
+    todo = {key: near for key, near in zip(keys, stage) if key not in known}
     for key, answers in zip(todo, _answered(list(todo.values()), workers)):
         if len(_MEMO) >= _MEMO_SIZE:
             _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = answers
+        _MEMO[key] = known[key] = answers
     findings.programmes_solved += len(todo)
     for near, key in zip(stage, keys):
         at = near.at
-        for minimise, bound, (local_bound, found) in zip((True, False), (low, high), _MEMO[key]):
+        for minimise, bound, (local_bound, found) in zip((True, False), (low, high), known[key]):
             local_bound = local_bound + near.offset
             wider = np.isnan(bound[at]) | ((local_bound < bound[at]) if minimise else (local_bound > bound[at]))
             bound[at[wider]] = local_bound[wider]
